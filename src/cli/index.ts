@@ -1,0 +1,22 @@
+/** The `clift` command line: one subcommand a file, registered here. */
+import { Command } from 'commander';
+
+const program = new Command();
+program
+  .name('clift')
+  .description(
+    'Contrastive Lift in TypeScript: consistent 3D instance ids from posed photos and inconsistent 2D masks',
+  )
+  .version('0.1.0')
+  .showHelpAfterError();
+
+const commands: ((p: Command) => void)[] = [];
+for (const register of commands) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as Error;
+  process.stderr.write(`clift: ${err.name === 'SceneError' ? '' : `${err.name}: `}${err.message}\n`);
+  process.exitCode = 1;
+}
