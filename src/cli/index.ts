@@ -1,5 +1,6 @@
 /** The `clift` command line: one subcommand a file, registered here. */
 import { Command } from 'commander';
+import { registerEval } from './eval.ts';
 
 const program = new Command();
 program
@@ -10,7 +11,7 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-const commands: ((p: Command) => void)[] = [];
+const commands: ((p: Command) => void)[] = [registerEval];
 for (const register of commands) register(program);
 
 try {
