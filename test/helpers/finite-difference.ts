@@ -21,8 +21,9 @@ export function assertGradientMatches(
   f: (x: Float64Array) => number,
   x: Float64Array,
   tol = 1e-5,
+  h = 1e-6,
 ): void {
-  const numeric = numericGradient(f, x);
+  const numeric = numericGradient(f, x, h);
   let scale = 1e-8;
   for (let i = 0; i < numeric.length; i++) scale = Math.max(scale, Math.abs(numeric[i]!));
   for (let i = 0; i < numeric.length; i++) {
