@@ -88,6 +88,17 @@ export class Rng {
     return p;
   }
 
+  /** The generator's full state, for checkpoints. */
+  getState(): number[] {
+    return this.spareNormal === null ? [this.a, this.b, this.c, this.d] : [this.a, this.b, this.c, this.d, this.spareNormal];
+  }
+
+  /** Restores a state from getState(). */
+  setState(state: number[]): void {
+    [this.a, this.b, this.c, this.d] = state.map((v) => v | 0) as [number, number, number, number];
+    this.spareNormal = typeof state[4] === 'number' ? state[4] : null;
+  }
+
   /** An independent generator derived from this one's seed state and a label. */
   fork(label: string | number): Rng {
     return new Rng(`${this.nextUint32()}:${label}`);

@@ -1,0 +1,164 @@
+/**
+ * Density and colour: TensoRF VM grids over the scene box. σ = softplus(Σ density features − 10); colour =
+ * sigmoid(SH₂(view direction) · (basis · appearance features)), i.e. 27 = 3 colours × 9 SH coefficients.
+ */
+import type { Rng } from '../core/rng.ts';
+import type { Vec3 } from '../rays/camera.ts';
+import { makeParam, type Param, uniformInit } from './params.ts';
+import { shBasis } from './spherical-harmonics.ts';
+import { VmGrid } from './tensorf-vm.ts';
+
+const DENSITY_SHIFT = -10;
+const SH = 9;
+
+/** Options of the geometry field. */
+export interface GeometryFieldOptions {
+  box: { min: Vec3; max: Vec3 };
+  res: number;
+  densityComponents: number;
+  appearanceComponents: number;
+}
+
+/** What colour backward needs from the forward pass. */
+export interface ColorTape {
+  n: number;
+  grid: Float32Array;
+  dirs: Float32Array;
+  feats: Float32Array;
+  coefs: Float32Array;
+  rgb: Float32Array;
+}
+
+/** Per-axis grid resolution giving about `res` cells along the longest side of the box. */
+export function gridResolution(box: { min: Vec3; max: Vec3 }, res: number): [number, number, number] {
+  const ext = [0, 1, 2].map((k) => box.max[k]! - box.min[k]!);
+  const m = Math.max(...ext);
+  return ext.map((e) => Math.max(2, Math.round((res * e) / m))) as [number, number, number];
+}
+
+/** The density and appearance field of a scene box. */
+export class GeometryField {
+  readonly box: { min: Vec3; max: Vec3 };
+  readonly density: VmGrid;
+  readonly appearance: VmGrid;
+  readonly basis: Param;
+
+  constructor(opts: GeometryFieldOptions, rng: Rng) {
+    this.box = opts.box;
+    const res = gridResolution(opts.box, opts.res);
+    this.density = new VmGrid('density', opts.densityComponents, res, rng);
+    this.appearance = new VmGrid('appearance', opts.appearanceComponents, res, rng);
+    const inD = this.appearance.features;
+    this.basis = makeParam('appearance.basis', 'mlp', inD * 3 * SH, uniformInit(rng, 1 / Math.sqrt(inD)));
+  }
+
+  /** All parameters. */
+  params(): Param[] {
+    return [...this.density.params(), ...this.appearance.params(), this.basis];
+  }
+
+  /** Resamples both grids to about `res` cells along the longest side. */
+  upsample(res: number): void {
+    const r = gridResolution(this.box, res);
+    this.density.upsample(r);
+    this.appearance.upsample(r);
+  }
+
+  /** Normalised scene coordinates → grid coordinates in [−1, 1]³. */
+  toGrid(xyz: Float32Array, n: number): Float32Array {
+    const out = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 3; k++) {
+        out[i * 3 + k] =
+          (2 * (xyz[i * 3 + k]! - this.box.min[k]!)) / (this.box.max[k]! - this.box.min[k]!) - 1;
+      }
+    }
+    return out;
+  }
+
+  /** Densities σ at n grid-coordinate points; also returns the pre-activation for backward. */
+  densityForward(grid: Float32Array, n: number): { sigma: Float32Array; pre: Float32Array } {
+    const F = this.density.features;
+    const feats = new Float32Array(n * F);
+    this.density.gather(grid, n, feats);
+    const sigma = new Float32Array(n);
+    const pre = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = DENSITY_SHIFT;
+      for (let f = 0; f < F; f++) s += feats[i * F + f]!;
+      pre[i] = s;
+      sigma[i] = s > 20 ? s : Math.log1p(Math.exp(s));
+    }
+    return { sigma, pre };
+  }
+
+  /** Accumulates density-grid gradients from dσ. */
+  densityBackward(grid: Float32Array, n: number, pre: Float32Array, dSigma: Float32Array): void {
+    const F = this.density.features;
+    const dFeats = new Float32Array(n * F);
+    for (let i = 0; i < n; i++) {
+      const g = dSigma[i]! / (1 + Math.exp(-pre[i]!));
+      if (g === 0) continue;
+      for (let f = 0; f < F; f++) dFeats[i * F + f] = g;
+    }
+    this.density.scatter(grid, n, dFeats);
+  }
+
+  /** Colours at n grid-coordinate points seen along unit directions `dirs`. */
+  colorForward(grid: Float32Array, dirs: Float32Array, n: number): ColorTape {
+    const F = this.appearance.features;
+    const feats = new Float32Array(n * F);
+    this.appearance.gather(grid, n, feats);
+    const B = this.basis.data;
+    const O = 3 * SH;
+    const coefs = new Float32Array(n * O);
+    const rgb = new Float32Array(n * 3);
+    const sh = new Float64Array(SH);
+    for (let i = 0; i < n; i++) {
+      for (let f = 0; f < F; f++) {
+        const x = feats[i * F + f]!;
+        if (x === 0) continue;
+        for (let o = 0; o < O; o++) coefs[i * O + o]! += x * B[f * O + o]!;
+      }
+      shBasis(dirs[i * 3]!, dirs[i * 3 + 1]!, dirs[i * 3 + 2]!, sh);
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let j = 0; j < SH; j++) s += sh[j]! * coefs[i * O + c * SH + j]!;
+        rgb[i * 3 + c] = 1 / (1 + Math.exp(-s));
+      }
+    }
+    return { n, grid, dirs, feats, coefs, rgb };
+  }
+
+  /** Accumulates appearance-grid and basis gradients from dRGB. */
+  colorBackward(tape: ColorTape, dRgb: Float32Array): void {
+    const F = this.appearance.features;
+    const O = 3 * SH;
+    const B = this.basis.data;
+    const gB = this.basis.grad;
+    const dFeats = new Float32Array(tape.n * F);
+    const sh = new Float64Array(SH);
+    const dCoef = new Float64Array(O);
+    for (let i = 0; i < tape.n; i++) {
+      shBasis(tape.dirs[i * 3]!, tape.dirs[i * 3 + 1]!, tape.dirs[i * 3 + 2]!, sh);
+      let any = false;
+      for (let c = 0; c < 3; c++) {
+        const y = tape.rgb[i * 3 + c]!;
+        const g = dRgb[i * 3 + c]! * y * (1 - y);
+        if (g !== 0) any = true;
+        for (let j = 0; j < SH; j++) dCoef[c * SH + j] = g * sh[j]!;
+      }
+      if (!any) continue;
+      for (let f = 0; f < F; f++) {
+        const x = tape.feats[i * F + f]!;
+        let acc = 0;
+        for (let o = 0; o < O; o++) {
+          acc += dCoef[o]! * B[f * O + o]!;
+          gB[f * O + o]! += x * dCoef[o]!;
+        }
+        dFeats[i * F + f] = acc;
+      }
+    }
+    this.appearance.scatter(tape.grid, tape.n, dFeats);
+  }
+}

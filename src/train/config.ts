@@ -1,0 +1,73 @@
+/** Training configuration: one zod schema with defaults; JSON config files and CLI flags are validated by it. */
+import { z } from 'zod';
+
+/** The instance losses `clift train --instance-loss` accepts. */
+export const INSTANCE_LOSSES = ['slow-fast', 'vanilla', 'vanilla+conc', 'ae', 'margin', 'linear-assignment'] as const;
+export type InstanceLossName = (typeof INSTANCE_LOSSES)[number];
+
+export const TrainConfigSchema = z
+  .object({
+    seed: z.number().int().default(0),
+    /** Total iterations over all stages. */
+    iters: z.number().int().positive().default(3000),
+    /** Fractions of `iters` at which semantic, instance and segment-consistency losses switch on. */
+    stages: z
+      .object({
+        semantic: z.number().min(0).max(1).default(0.4),
+        instance: z.number().min(0).max(1).default(0.55),
+        segment: z.number().min(0).max(1).default(0.85),
+      })
+      .default({ semantic: 0.4, instance: 0.55, segment: 0.85 }),
+    /** Larger image side used for training (views are reduced by an integer factor). */
+    trainSize: z.number().int().positive().default(128),
+    /** Rays per geometry/semantic step. */
+    batch: z.number().int().positive().default(2048),
+    /** Pixels per instance step (one image). */
+    instanceBatch: z.number().int().positive().default(1024),
+    grid: z
+      .object({
+        start: z.number().int().min(8).default(48),
+        end: z.number().int().min(8).default(96),
+        densityComponents: z.number().int().positive().default(16),
+        appearanceComponents: z.number().int().positive().default(48),
+        /** Occupancy grid resolution for empty-space skipping. */
+        occupancy: z.number().int().min(4).default(64),
+      })
+      .default({ start: 48, end: 96, densityComponents: 16, appearanceComponents: 48, occupancy: 64 }),
+    /** Samples per grid voxel along a ray. */
+    stepRatio: z.number().positive().default(0.5),
+    instanceLoss: z.enum(INSTANCE_LOSSES).default('slow-fast'),
+    embedDim: z.number().int().min(1).max(32).default(3),
+    slots: z.number().int().min(2).default(25),
+    instanceHidden: z.number().int().positive().default(256),
+    semanticHidden: z.number().int().positive().default(128),
+    lr: z
+      .object({ grid: z.number().positive().default(1e-2), mlp: z.number().positive().default(5e-4) })
+      .default({ grid: 1e-2, mlp: 5e-4 }),
+    emaMomentum: z.number().min(0).max(1).default(0.9),
+    weights: z
+      .object({
+        semantic: z.number().min(0).default(0.1),
+        segment: z.number().min(0).default(1),
+        depth: z.number().min(0).default(0.1),
+        tvDensity: z.number().min(0).default(1e-3),
+        tvAppearance: z.number().min(0).default(1e-4),
+      })
+      .default({ semantic: 0.1, segment: 1, depth: 0.1, tvDensity: 1e-3, tvAppearance: 1e-4 }),
+    checkpointEvery: z.number().int().positive().default(500),
+    threads: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+
+/** Validates a config object (from a JSON file merged with flags); errors name the source and the field. */
+export function parseTrainConfig(input: unknown, source: string): TrainConfig {
+  const r = TrainConfigSchema.safeParse(input);
+  if (!r.success) throw new Error(`${source}: invalid training config:\n${z.prettifyError(r.error)}`);
+  const s = r.data.stages;
+  if (!(s.semantic <= s.instance && s.instance <= s.segment)) {
+    throw new Error(`${source}: stages must satisfy semantic ≤ instance ≤ segment`);
+  }
+  return r.data;
+}
