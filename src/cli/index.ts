@@ -1,6 +1,8 @@
 /** The `clift` command line: one subcommand a file, registered here. */
 import { Command } from 'commander';
+import { registerBaseline } from './baseline.ts';
 import { registerEval } from './eval.ts';
+import { registerSegment2d } from './segment2d.ts';
 
 const program = new Command();
 program
@@ -11,7 +13,7 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-const commands: ((p: Command) => void)[] = [registerEval];
+const commands: ((p: Command) => void)[] = [registerSegment2d, registerBaseline, registerEval];
 for (const register of commands) register(program);
 
 try {
