@@ -34,7 +34,9 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   const magic = new TextDecoder().decode(bytes.subarray(0, MAGIC.length));
   if (magic !== MAGIC) throw new Error(`${source}: not a clift checkpoint`);
   const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(MAGIC.length, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + len))) as {
+  const header = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + len)),
+  ) as {
     meta: Record<string, unknown>;
     tensors: { name: string; offset: number; length: number }[];
   };

@@ -2,7 +2,14 @@
 import { z } from 'zod';
 
 /** The instance losses `clift train --instance-loss` accepts. */
-export const INSTANCE_LOSSES = ['slow-fast', 'vanilla', 'vanilla+conc', 'ae', 'margin', 'linear-assignment'] as const;
+export const INSTANCE_LOSSES = [
+  'slow-fast',
+  'vanilla',
+  'vanilla+conc',
+  'ae',
+  'margin',
+  'linear-assignment',
+] as const;
 export type InstanceLossName = (typeof INSTANCE_LOSSES)[number];
 
 export const TrainConfigSchema = z

@@ -1,0 +1,92 @@
+/** Renders rays through the geometry field: samples, densities, weights, colour, depth and opacity per ray. */
+import type { Rng } from '../core/rng.ts';
+import type { ColorTape, GeometryField } from '../fields/geometry-field.ts';
+import type { OccupancyGrid } from '../rays/occupancy-grid.ts';
+import type { RayBundle } from '../rays/ray-bundle.ts';
+import { type SampleBatch, sampleRays } from '../rays/sampler.ts';
+import { composite, type RayWeights, rayWeights } from './volume.ts';
+
+/** Fixed settings of geometry rendering. */
+export interface GeometryRenderSettings {
+  field: GeometryField;
+  occupancy: OccupancyGrid | null;
+  /** Distance between samples along a ray, normalised units. */
+  step: number;
+  /** Multiplier k in α = 1 − exp(−σ δ k). */
+  densityScale: number;
+  /** Samples below this weight get no colour evaluation. */
+  weightThreshold: number;
+}
+
+/** Everything one geometry render produced (kept for the backward pass). */
+export interface GeometryRender {
+  samples: SampleBatch;
+  grid: Float32Array;
+  sigma: Float32Array;
+  pre: Float32Array;
+  rw: RayWeights;
+  /** Indices of samples that received a colour. */
+  selected: Int32Array;
+  colorTape: ColorTape | null;
+  /** Per-sample values [r, g, b, t] (zero where not selected). */
+  values: Float32Array;
+  /** Per-ray [r, g, b, expected t]. */
+  out: Float32Array;
+  opacity: Float32Array;
+}
+
+/** Renders a bundle of rays; colour is evaluated only if `withColor`. */
+export function renderGeometry(
+  s: GeometryRenderSettings,
+  rays: RayBundle,
+  options: { rng?: Rng; withColor: boolean },
+): GeometryRender {
+  const samples = sampleRays(rays, {
+    min: s.field.box.min,
+    max: s.field.box.max,
+    step: s.step,
+    ...(options.rng ? { rng: options.rng } : {}),
+    ...(s.occupancy ? { occupancy: s.occupancy } : {}),
+  });
+  const n = samples.nSamples;
+  const grid = s.field.toGrid(samples.xyz, n);
+  const { sigma, pre } = s.field.densityForward(grid, n);
+  const rw = rayWeights(sigma, samples.delta, samples.rayStart, s.densityScale);
+  const sel: number[] = [];
+  for (let i = 0; i < n; i++) if (rw.weights[i]! > s.weightThreshold) sel.push(i);
+  const selected = Int32Array.from(sel);
+  const values = new Float32Array(n * 4);
+  for (let i = 0; i < n; i++) values[i * 4 + 3] = samples.t[i]!;
+  let colorTape: ColorTape | null = null;
+  if (options.withColor && selected.length > 0) {
+    const m = selected.length;
+    const g = new Float32Array(m * 3);
+    const d = new Float32Array(m * 3);
+    for (let j = 0; j < m; j++) {
+      const i = selected[j]!;
+      const r = rayOfSample(samples.rayStart, i);
+      for (let k = 0; k < 3; k++) {
+        g[j * 3 + k] = grid[i * 3 + k]!;
+        d[j * 3 + k] = rays.dirs[r * 3 + k]!;
+      }
+    }
+    colorTape = s.field.colorForward(g, d, m);
+    for (let j = 0; j < m; j++) for (let k = 0; k < 3; k++) values[selected[j]! * 4 + k] = colorTape.rgb[j * 3 + k]!;
+  }
+  const out = composite(rw.weights, values, 4, samples.rayStart);
+  const ones = new Float32Array(n).fill(1);
+  const opacity = composite(rw.weights, ones, 1, samples.rayStart);
+  return { samples, grid, sigma, pre, rw, selected, colorTape, values, out, opacity };
+}
+
+/** The ray owning sample i (binary search in rayStart). */
+export function rayOfSample(rayStart: Int32Array, i: number): number {
+  let lo = 0;
+  let hi = rayStart.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (rayStart[mid]! <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

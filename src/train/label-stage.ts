@@ -1,0 +1,155 @@
+/**
+ * Stages 2–4 of training on cached samples: the semantic field (cross-entropy, later segment consistency) and the
+ * instance field (the configured loss on one image's thing pixels per step, slow field updated by EMA).
+ */
+import type { Rng } from '../core/rng.ts';
+import type { ViewPixels } from '../data/training-views.ts';
+import { InstanceField } from '../fields/instance-field.ts';
+import { Mlp } from '../fields/mlp.ts';
+import { segmentConsistency } from '../losses/segment-consistency.ts';
+import { semanticCrossEntropy } from '../losses/semantic-ce.ts';
+import { renderSemantic, renderSemanticBackward } from '../render/semantic.ts';
+import { composite } from '../render/volume.ts';
+import { Adam } from './adam.ts';
+import type { TrainConfig } from './config.ts';
+import { instanceLoss, usesSlowField } from './instance-loss.ts';
+import { PixelPool } from './pixel-pool.ts';
+import { cachedSamples, type SampleCache } from './sample-cache.ts';
+
+/** Losses of one label step (NaN where a term did not run). */
+export interface LabelLosses {
+  semantic: number;
+  segment: number;
+  instance: number;
+}
+
+/** Output width of the instance field: the embedding size, or K slots for linear assignment. */
+export function instanceOutputs(config: TrainConfig): number {
+  return config.instanceLoss === 'linear-assignment' ? config.slots : config.embedDim;
+}
+
+/** The semantic and instance fields with their optimisers. */
+export class LabelStage {
+  readonly semantic: Mlp;
+  readonly instance: InstanceField;
+  readonly semanticAdam: Adam;
+  readonly instanceAdam: Adam;
+  readonly classes: number;
+  readonly config: TrainConfig;
+  readonly views: ViewPixels[];
+  readonly pool: PixelPool;
+  /** Per view: indices of pixels with a 2D instance id. */
+  readonly thingPixels: Int32Array[];
+  cache: SampleCache | null = null;
+
+  constructor(views: ViewPixels[], classes: number, config: TrainConfig, rng: Rng) {
+    this.views = views;
+    this.classes = classes;
+    this.config = config;
+    this.pool = new PixelPool(views);
+    const H = config.semanticHidden;
+    this.semantic = new Mlp('semantic', [3, H, H, H, H, classes], rng.fork('semantic'));
+    this.instance = new InstanceField(instanceOutputs(config), config.instanceHidden, rng.fork('instance'));
+    this.semanticAdam = new Adam(this.semantic.params(), {
+      lr: { grid: config.lr.grid, mlp: config.lr.mlp },
+      beta2: 0.99,
+    });
+    this.instanceAdam = new Adam(this.instance.fast.params(), {
+      lr: { grid: config.lr.grid, mlp: config.lr.mlp },
+      beta2: 0.999,
+    });
+    this.thingPixels = views.map((v) => {
+      const idx: number[] = [];
+      if (v.instance) for (let p = 0; p < v.instance.length; p++) if (v.instance[p]! !== 0) idx.push(p);
+      return Int32Array.from(idx);
+    });
+  }
+
+  private semanticTerm(view: number, pixels: ArrayLike<number>, segments: boolean, weight: number): number {
+    const v = this.views[view]!;
+    if (!v.semantic) return Number.NaN;
+    const s = cachedSamples(this.cache!, view, pixels);
+    const tape = this.semantic.forward(s.xyz, s.weights.length);
+    const r = renderSemantic(tape.output, this.classes, s.weights, s.rayStart);
+    const conf = Float32Array.from(pixels, (p) => v.confidence[p]!);
+    const l = segments
+      ? segmentConsistency(
+          r.logProbs,
+          this.classes,
+          Int32Array.from(pixels, (p) => v.instance![p]!),
+          conf,
+        )
+      : semanticCrossEntropy(
+          r.logProbs,
+          this.classes,
+          Uint16Array.from(pixels, (p) => v.semantic![p]!),
+          conf,
+        );
+    for (let i = 0; i < l.dLogProbs.length; i++) l.dLogProbs[i]! *= weight;
+    this.semantic.backward(tape, renderSemanticBackward(r, s.weights, s.rayStart, l.dLogProbs));
+    return l.loss * weight;
+  }
+
+  /** One step: semantic batch always, instance batch and segment consistency when `withInstance`/`withSegment`. */
+  step(rng: Rng, withInstance: boolean, withSegment: boolean): LabelLosses {
+    const out: LabelLosses = { semantic: 0, segment: Number.NaN, instance: Number.NaN };
+    for (const [view, pixels] of this.pool.sample(rng, this.config.batch)) {
+      const share = pixels.length / this.config.batch;
+      const t = this.semanticTerm(view, pixels, false, this.config.weights.semantic * share);
+      if (!Number.isNaN(t)) out.semantic += t;
+    }
+    if (withInstance) {
+      const candidates = this.thingPixels.map((p, i) => (p.length > 1 ? i : -1)).filter((i) => i >= 0);
+      if (candidates.length > 0) {
+        const view = candidates[rng.int(candidates.length)]!;
+        const all = Int32Array.from(this.thingPixels[view]!);
+        rng.shuffle(all);
+        const pixels = all.subarray(0, Math.min(all.length, this.config.instanceBatch));
+        out.instance = this.instanceStep(view, pixels);
+        if (withSegment)
+          out.segment = this.semanticTerm(
+            view,
+            pixels,
+            true,
+            this.config.weights.semantic * this.config.weights.segment,
+          );
+      }
+    }
+    this.semanticAdam.step();
+    return out;
+  }
+
+  private instanceStep(view: number, pixels: Int32Array): number {
+    const v = this.views[view]!;
+    const n = pixels.length;
+    const slowHalf = usesSlowField(this.config.instanceLoss);
+    const nFast = slowHalf ? Math.floor(n / 2) : n;
+    const D = this.instance.dim;
+    const fastS = cachedSamples(this.cache!, view, pixels.subarray(0, nFast));
+    const fastTape = this.instance.fast.forward(fastS.xyz, fastS.weights.length);
+    const emb = new Float32Array(n * D);
+    emb.set(composite(fastS.weights, fastTape.output, D, fastS.rayStart));
+    if (slowHalf && n > nFast) {
+      const slowS = cachedSamples(this.cache!, view, pixels.subarray(nFast));
+      const slowOut = this.instance.slow.forward(slowS.xyz, slowS.weights.length).output;
+      emb.set(composite(slowS.weights, slowOut, D, slowS.rayStart), nFast * D);
+    }
+    const labels = Int32Array.from(pixels, (p) => v.instance![p]!);
+    const confidence = Float32Array.from(pixels.subarray(0, nFast), (p) => v.confidence[p]!);
+    const l = instanceLoss(this.config.instanceLoss, { emb, d: D, n, nFast, labels, confidence });
+    // d(Σ_k w_k f_k)/df_k = w_k: spread each pixel's embedding gradient over its cached samples.
+    const K = this.cache!.k;
+    const dOut = new Float32Array(nFast * K * D);
+    for (let j = 0; j < nFast; j++) {
+      for (let s = 0; s < K; s++) {
+        const w = fastS.weights[j * K + s]!;
+        if (w === 0) continue;
+        for (let c = 0; c < D; c++) dOut[(j * K + s) * D + c] = w * l.grad[j * D + c]!;
+      }
+    }
+    this.instance.fast.backward(fastTape, dOut);
+    this.instanceAdam.step();
+    if (slowHalf) this.instance.emaUpdate(this.config.emaMomentum);
+    return l.loss;
+  }
+}

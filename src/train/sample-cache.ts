@@ -1,0 +1,87 @@
+/**
+ * After the geometry stage, every training pixel keeps the few samples carrying most of its ray weight
+ * (positions in box coordinates and weights), so later stages never evaluate density again.
+ */
+import type { ProgressFn } from '../core/progress.ts';
+import type { ViewPixels } from '../data/training-views.ts';
+import type { Normalization } from '../rays/normalize.ts';
+import { raysForPixels } from '../rays/ray-bundle.ts';
+import { type GeometryRenderSettings, renderGeometry } from '../render/geometry-render.ts';
+
+/** Per view: K samples per pixel (unused slots have weight 0). */
+export interface ViewSampleCache {
+  /** Box coordinates in [−1, 1]³, (pixels × K × 3). */
+  xyz: Float32Array;
+  /** Ray weights, (pixels × K). */
+  weight: Float32Array;
+}
+
+/** The sample cache of all training views. */
+export interface SampleCache {
+  k: number;
+  views: ViewSampleCache[];
+}
+
+/** Renders every pixel of every view once and keeps its K heaviest samples. */
+export function buildSampleCache(
+  views: ViewPixels[],
+  norm: Normalization,
+  settings: GeometryRenderSettings,
+  k: number,
+  onProgress?: ProgressFn,
+): SampleCache {
+  const out: ViewSampleCache[] = [];
+  views.forEach((view, vi) => {
+    const n = view.intrinsics.w * view.intrinsics.h;
+    const xyz = new Float32Array(n * k * 3);
+    const weight = new Float32Array(n * k);
+    const chunk = 4096;
+    for (let p0 = 0; p0 < n; p0 += chunk) {
+      const pixels = Int32Array.from({ length: Math.min(chunk, n - p0) }, (_, i) => p0 + i);
+      const r = renderGeometry(settings, raysForPixels(view.frame, view.intrinsics, norm, pixels), {
+        withColor: false,
+      });
+      const rs = r.samples.rayStart;
+      for (let j = 0; j < pixels.length; j++) {
+        const idx: number[] = [];
+        for (let i = rs[j]!; i < rs[j + 1]!; i++)
+          if (r.rw.weights[i]! > settings.weightThreshold) idx.push(i);
+        idx.sort((a, b) => r.rw.weights[b]! - r.rw.weights[a]!);
+        const p = pixels[j]!;
+        for (let s = 0; s < Math.min(k, idx.length); s++) {
+          const i = idx[s]!;
+          weight[p * k + s] = r.rw.weights[i]!;
+          for (let c = 0; c < 3; c++) xyz[(p * k + s) * 3 + c] = r.grid[i * 3 + c]!;
+        }
+      }
+    }
+    out.push({ xyz, weight });
+    onProgress?.(vi + 1, views.length, 'caching samples');
+  });
+  return { k, views: out };
+}
+
+/** Flat samples of chosen pixels of one view: xyz, weights and ragged ray starts (K per pixel). */
+export function cachedSamples(
+  cache: SampleCache,
+  view: number,
+  pixels: ArrayLike<number>,
+): {
+  xyz: Float32Array;
+  weights: Float32Array;
+  rayStart: Int32Array;
+} {
+  const { k } = cache;
+  const v = cache.views[view]!;
+  const n = pixels.length;
+  const xyz = new Float32Array(n * k * 3);
+  const weights = new Float32Array(n * k);
+  const rayStart = new Int32Array(n + 1);
+  for (let j = 0; j < n; j++) {
+    const p = pixels[j]!;
+    xyz.set(v.xyz.subarray(p * k * 3, (p + 1) * k * 3), j * k * 3);
+    weights.set(v.weight.subarray(p * k, (p + 1) * k), j * k);
+    rayStart[j + 1] = (j + 1) * k;
+  }
+  return { xyz, weights, rayStart };
+}
