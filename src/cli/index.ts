@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBaseline } from './baseline.ts';
 import { registerEval } from './eval.ts';
 import { registerSegment2d } from './segment2d.ts';
+import { registerTrain } from './train.ts';
 
 const program = new Command();
 program
@@ -13,7 +14,7 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-const commands: ((p: Command) => void)[] = [registerSegment2d, registerBaseline, registerEval];
+const commands: ((p: Command) => void)[] = [registerSegment2d, registerBaseline, registerTrain, registerEval];
 for (const register of commands) register(program);
 
 try {

@@ -251,7 +251,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
       lastLosses = { semantic: loss.semantic, segment: loss.segment, instance: loss.instance };
     }
     const done = it + 1;
-    if (done % LOG_EVERY === 0 || done === end) {
+    if (done % LOG_EVERY === 0 || done === config.iters) {
       appendFileSync(
         lossPath,
         `${formatRow({ iter: it, stage, ...lastLosses, seconds: (performance.now() - t0) / 1000 })}\n`,

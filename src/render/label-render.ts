@@ -1,0 +1,95 @@
+/**
+ * Renders a view of a trained model: colour and depth from the geometry field, and the semantic distribution and
+ * instance embedding composited over each ray's K heaviest samples (the same samples training used).
+ */
+import type { ProgressFn } from '../core/progress.ts';
+import type { Frame, Intrinsics } from '../data/scene.ts';
+import type { Mlp } from '../fields/mlp.ts';
+import type { Normalization } from '../rays/normalize.ts';
+import { raysForPixels } from '../rays/ray-bundle.ts';
+import { type GeometryRenderSettings, renderGeometry } from './geometry-render.ts';
+import { renderSemantic } from './semantic.ts';
+import { composite } from './volume.ts';
+
+/** Fields needed to render labels. */
+export interface LabelRenderModel {
+  settings: GeometryRenderSettings;
+  norm: Normalization;
+  semantic: Mlp;
+  classes: number;
+  instance: Mlp;
+  /** Samples kept per ray for the label fields. */
+  k: number;
+}
+
+/** A rendered view: per pixel RGB (0–1), ray-distance depth (normalised units), opacity, class, embedding. */
+export interface LabelRender {
+  w: number;
+  h: number;
+  rgb: Float32Array;
+  depth: Float32Array;
+  opacity: Float32Array;
+  semanticProbs: Float32Array;
+  semantic: Uint16Array;
+  embedding: Float32Array;
+  dim: number;
+}
+
+/** Renders chosen pixels (default all) of a frame at intrinsics `intr`. */
+export function renderLabels(
+  model: LabelRenderModel,
+  frame: Frame,
+  intr: Intrinsics,
+  pixels?: Int32Array,
+  onProgress?: ProgressFn,
+): LabelRender {
+  const all = pixels ?? Int32Array.from({ length: intr.w * intr.h }, (_, i) => i);
+  const n = all.length;
+  const C = model.classes;
+  const D = model.instance.sizes[model.instance.sizes.length - 1]!;
+  const K = model.k;
+  const out: LabelRender = {
+    w: intr.w,
+    h: intr.h,
+    rgb: new Float32Array(n * 3),
+    depth: new Float32Array(n),
+    opacity: new Float32Array(n),
+    semanticProbs: new Float32Array(n * C),
+    semantic: new Uint16Array(n),
+    embedding: new Float32Array(n * D),
+    dim: D,
+  };
+  const chunk = 4096;
+  for (let p0 = 0; p0 < n; p0 += chunk) {
+    const px = all.subarray(p0, Math.min(n, p0 + chunk));
+    const m = px.length;
+    const r = renderGeometry(model.settings, raysForPixels(frame, intr, model.norm, px), { withColor: true });
+    const xyz = new Float32Array(m * K * 3);
+    const weights = new Float32Array(m * K);
+    const rayStart = Int32Array.from({ length: m + 1 }, (_, j) => j * K);
+    const rs = r.samples.rayStart;
+    for (let j = 0; j < m; j++) {
+      out.rgb.set(r.out.subarray(j * 4, j * 4 + 3), (p0 + j) * 3);
+      out.depth[p0 + j] = r.opacity[j]! > 0 ? r.out[j * 4 + 3]! / r.opacity[j]! : 0;
+      out.opacity[p0 + j] = r.opacity[j]!;
+      const idx: number[] = [];
+      for (let i = rs[j]!; i < rs[j + 1]!; i++) if (r.rw.weights[i]! > model.settings.weightThreshold) idx.push(i);
+      idx.sort((a, b) => r.rw.weights[b]! - r.rw.weights[a]!);
+      for (let s = 0; s < Math.min(K, idx.length); s++) {
+        const i = idx[s]!;
+        weights[j * K + s] = r.rw.weights[i]!;
+        for (let c = 0; c < 3; c++) xyz[(j * K + s) * 3 + c] = r.grid[i * 3 + c]!;
+      }
+    }
+    const sem = renderSemantic(model.semantic.forward(xyz, m * K).output, C, weights, rayStart);
+    out.semanticProbs.set(sem.probs, p0 * C);
+    for (let j = 0; j < m; j++) {
+      let best = 0;
+      for (let c = 1; c < C; c++) if (sem.probs[j * C + c]! > sem.probs[j * C + best]!) best = c;
+      out.semantic[p0 + j] = best;
+    }
+    out.embedding.set(composite(weights, model.instance.forward(xyz, m * K).output, D, rayStart), p0 * D);
+    onProgress?.(Math.min(n, p0 + chunk), n);
+  }
+  return out;
+}
