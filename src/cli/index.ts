@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerBaseline } from './baseline.ts';
 import { registerEval } from './eval.ts';
+import { registerSegment } from './segment.ts';
 import { registerSegment2d } from './segment2d.ts';
 import { registerTrain } from './train.ts';
 
@@ -14,7 +15,13 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-const commands: ((p: Command) => void)[] = [registerSegment2d, registerBaseline, registerTrain, registerEval];
+const commands: ((p: Command) => void)[] = [
+  registerSegment2d,
+  registerBaseline,
+  registerTrain,
+  registerSegment,
+  registerEval,
+];
 for (const register of commands) register(program);
 
 try {

@@ -1,6 +1,8 @@
 /** `clift train`: fit the neural field (geometry, semantics, instance embeddings) to a scene. */
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { writeLossCurve } from '../export/loss-curve.ts';
 import { INSTANCE_LOSSES, parseTrainConfig } from '../train/config.ts';
 import { train } from '../train/trainer.ts';
 import { progressBar } from './progress.ts';
@@ -62,7 +64,10 @@ export function registerTrain(program: Command): void {
     .option('--embed-dim <d>', 'instance embedding size, 1–32 (default 3)')
     .option('--slots <k>', 'output slots of the linear-assignment loss (default 25)')
     .option('--batch <n>', 'rays per geometry/semantic step (default 2048)')
-    .option('--train-size <px>', 'larger image side used for training; views are reduced by an integer factor (default 128)')
+    .option(
+      '--train-size <px>',
+      'larger image side used for training; views are reduced by an integer factor (default 128)',
+    )
     .option('--seed <n>', 'random seed: the same seed gives the same run (default 0)')
     .option('--resume', 'continue from the run folder’s last checkpoint')
     .action(async (flags: TrainFlags) => {
@@ -78,6 +83,7 @@ export function registerTrain(program: Command): void {
         log: (line) => process.stderr.write(`${line}\n`),
       });
       bar.stop();
+      writeLossCurve(join(flags.out, 'losses.csv'), join(flags.out, 'loss-curve.png'));
       process.stdout.write(
         `trained ${model.iteration} iterations in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${flags.out}\n`,
       );

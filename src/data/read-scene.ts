@@ -24,8 +24,8 @@ function finiteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** Reads intrinsics from `obj`, falling back to `base` key by key. */
-function readIntrinsics(file: string, where: string, obj: Json, base: Intrinsics | null): Intrinsics {
+/** Reads intrinsics from `obj`, falling back to `base` key by key; errors name `file` and the field. */
+export function readIntrinsics(file: string, where: string, obj: Json, base: Intrinsics | null): Intrinsics {
   const get = (key: string, fallback: number | undefined): number => {
     const v = obj[key];
     if (v === undefined) {
@@ -66,8 +66,8 @@ function readIntrinsics(file: string, where: string, obj: Json, base: Intrinsics
   return intr;
 }
 
-/** Checks a camera-to-world matrix is finite, rigid (orthonormal rotation, det +1) and affine. */
-function readPose(file: string, field: string, v: unknown): Float64Array {
+/** Reads a camera-to-world matrix, checking it is finite, rigid (orthonormal rotation, det +1) and affine. */
+export function readPose(file: string, field: string, v: unknown): Float64Array {
   if (!Array.isArray(v) || v.length !== 4 || !v.every((r) => Array.isArray(r) && r.length === 4)) {
     throw new SceneError(file, field, 'must be a 4×4 array of numbers');
   }

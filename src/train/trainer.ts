@@ -157,15 +157,25 @@ export function buildModel(
   if (trainFrames.length === 0) throw new Error(`${scene.transformsPath}: no frame with split "train"`);
   const views = loadTrainingViews(scene, trainFrames, config.trainSize, onProgress);
   const norm = normalizeScene(scene, trainFrames);
+  return { views, norm, ...buildFields(views, norm, classCount(scene), config) };
+}
+
+/** Number of semantic outputs for a scene: one per class id up to the largest. */
+export function classCount(scene: Scene): number {
+  return scene.classes.reduce((m, c) => Math.max(m, c.id + 1), 0);
+}
+
+/** Fields with their optimisers at initial state (views may be empty when only rendering). */
+export function buildFields(
+  views: ReturnType<typeof loadTrainingViews>,
+  norm: Normalization,
+  classes: number,
+  config: TrainConfig,
+): { geometry: GeometryStage; labels: LabelStage } {
   const rng = new Rng(config.seed);
   const geometry = new GeometryStage(views, norm, config, rng.fork('geometry'));
-  const labels = new LabelStage(
-    views,
-    scene.classes.reduce((m, c) => Math.max(m, c.id + 1), 0),
-    config,
-    rng.fork('labels'),
-  );
-  return { views, norm, geometry, labels };
+  const labels = new LabelStage(views, classes, config, rng.fork('labels'));
+  return { geometry, labels };
 }
 
 /** Loads a run's checkpoint into freshly built fields (shapes follow the saved grid resolution). */

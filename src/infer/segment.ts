@@ -1,0 +1,228 @@
+/**
+ * `clift segment`: turns a trained run into consistent instance ids for any views — centroids from training
+ * renders, nearest-centroid labels per pixel — and writes a prediction folder, overlays and point clouds.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClusterParams } from '../cluster/types.ts';
+import type { ProgressFn } from '../core/progress.ts';
+import { Rng } from '../core/rng.ts';
+import { readRgb } from '../data/maps.ts';
+import { writeFileAtomic, writeRgb8 } from '../data/png.ts';
+import { readCameraFile } from '../data/read-cameras.ts';
+import { type Frame, framesOf, type Intrinsics, type Split } from '../data/scene.ts';
+import { downscaleFactor, downscaleIntrinsics, loadTrainingViews } from '../data/training-views.ts';
+import { classKinds } from '../eval/evaluate.ts';
+import { writePrediction } from '../eval/prediction.ts';
+import { overlayInstances } from '../export/overlay.ts';
+import { writePly } from '../export/ply.ts';
+import { toWorld } from '../rays/normalize.ts';
+import { raysForView } from '../rays/ray-bundle.ts';
+import { renderLabels } from '../render/label-render.ts';
+import { assignInstances, type ClassCentroids, extractCentroids } from './class-centroids.ts';
+import { loadRun } from './load-model.ts';
+import { sampleEmbeddings } from './sample-embeddings.ts';
+import { candidateParams, type SelectionView, selectParameter } from './select-parameter.ts';
+
+/** Options of a segmentation run. */
+export interface SegmentOptions {
+  runDir: string;
+  sceneDir?: string;
+  /** A split, 'all', or a transforms-style JSON file of camera poses. */
+  views: Split | 'all' | string;
+  method: ClusterParams['method'];
+  /** A fixed parameter (min cluster size, eps or bandwidth), or 'auto' to select it. */
+  parameter: number | 'auto';
+  out: string;
+  samplePixels?: number;
+  sampleViews?: number;
+  /** Larger side of rendered views (labels are upsampled to the frame size); default the training size. */
+  renderSize?: number;
+  perObject?: boolean;
+  seed?: number;
+  onProgress?: ProgressFn;
+  log?: (line: string) => void;
+}
+
+/** What a segmentation run found. */
+export interface SegmentResult {
+  params: ClusterParams;
+  centroids: ClassCentroids[];
+  instances: number;
+  frames: number;
+  selection: { params: ClusterParams; pq: number }[];
+}
+
+function fixedParams(method: ClusterParams['method'], value: number): ClusterParams {
+  if (method === 'hdbscan')
+    return { method, minClusterSize: Math.round(value), minSamples: 1, allowSingleCluster: true };
+  if (method === 'dbscan') return { method, eps: value, minSamples: 10 };
+  return { method, bandwidth: value, binSeeding: true, minBinFreq: 10, clusterAll: false };
+}
+
+/** Nearest-neighbour upsampling of a label map from (w0, h0) to (w, h). */
+function upsample<T extends Uint16Array | Uint8Array>(
+  src: T,
+  w0: number,
+  h0: number,
+  w: number,
+  h: number,
+  c: number,
+  out: T,
+): T {
+  for (let v = 0; v < h; v++) {
+    const sv = Math.min(h0 - 1, Math.floor((v * h0) / h));
+    for (let u = 0; u < w; u++) {
+      const su = Math.min(w0 - 1, Math.floor((u * w0) / w));
+      for (let k = 0; k < c; k++) out[(v * w + u) * c + k] = src[(sv * w0 + su) * c + k]!;
+    }
+  }
+  return out;
+}
+
+/** Runs centroid extraction and labels the requested views, writing everything into `out`. */
+export function segmentRun(opts: SegmentOptions): SegmentResult {
+  const log = opts.log ?? (() => {});
+  const run = loadRun(opts.runDir, opts.sceneDir);
+  const { scene, config, render } = run;
+  const rng = new Rng(opts.seed ?? config.seed).fork('segment');
+  const size = opts.renderSize ?? config.trainSize;
+  const kinds = classKinds(scene);
+  const things = [...kinds.things].sort((a, b) => a - b);
+  const trainFrames = framesOf(scene, 'train');
+  const sample = sampleEmbeddings(
+    render,
+    trainFrames,
+    config.trainSize,
+    opts.samplePixels ?? 100000,
+    opts.sampleViews ?? 100,
+    rng.fork('sample'),
+    opts.onProgress,
+  );
+  let params: ClusterParams;
+  let selection: SegmentResult['selection'] = [];
+  if (opts.parameter === 'auto') {
+    const order = Array.from(rng.fork('selection').permutation(trainFrames.length));
+    const chosen = order
+      .slice(0, Math.max(1, Math.round(trainFrames.length / 10)))
+      .map((i) => trainFrames[i]!);
+    const views: SelectionView[] = loadTrainingViews(scene, chosen, config.trainSize).map((v) => {
+      const r = renderLabels(render, v.frame, v.intrinsics);
+      if (!v.instance || !v.semantic)
+        throw new Error(`${scene.transformsPath}: frame ${v.frame.stem} has no 2D segmenter maps`);
+      return {
+        embedding: r.embedding,
+        semantic: r.semantic,
+        segmenterInstance: Uint16Array.from(v.instance),
+        segmenterSemantic: v.semantic,
+      };
+    });
+    const sel = selectParameter(
+      sample,
+      views,
+      things,
+      kinds,
+      candidateParams(opts.method, sample.semantic.length, sample.dim),
+      rng.fork('sweep'),
+    );
+    params = sel.best;
+    selection = sel.scores;
+    for (const s of sel.scores)
+      log(`  ${JSON.stringify(s.params)} → per-frame PQ vs 2D segmenter ${(100 * s.pq).toFixed(2)}`);
+  } else {
+    params = fixedParams(opts.method, opts.parameter);
+  }
+  const centroids = extractCentroids(sample, things, params, rng.fork('final'));
+  const instances = centroids.reduce((s, c) => s + c.centroids.length, 0);
+  log(`clustered ${sample.semantic.length} pixels with ${JSON.stringify(params)}: ${instances} instances`);
+  mkdirSync(opts.out, { recursive: true });
+  writeFileAtomic(
+    join(opts.out, 'centroids.json'),
+    `${JSON.stringify({ params, embedDim: sample.dim, classes: centroids }, null, 2)}\n`,
+  );
+
+  const frames: Frame[] =
+    opts.views === 'train' || opts.views === 'test' || opts.views === 'val' || opts.views === 'all'
+      ? framesOf(scene, opts.views)
+      : readCameraFile(opts.views);
+  const cloud = {
+    xyz: [] as number[],
+    rgb: [] as number[],
+    instance: [] as number[],
+    semantic: [] as number[],
+  };
+  const maxPointsPerView = Math.ceil(300000 / Math.max(1, frames.length));
+  frames.forEach((frame, k) => {
+    const intr: Intrinsics = downscaleIntrinsics(frame.intrinsics, downscaleFactor(frame.intrinsics, size));
+    const r = renderLabels(render, frame, intr);
+    const inst = assignInstances(r.embedding, r.dim, r.semantic, centroids);
+    const rgb8 = Uint8Array.from(r.rgb, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+    const { w, h } = frame.intrinsics;
+    const full = {
+      instance: upsample(inst, intr.w, intr.h, w, h, 1, new Uint16Array(w * h)),
+      semantic: upsample(r.semantic, intr.w, intr.h, w, h, 1, new Uint16Array(w * h)),
+      rgb: upsample(rgb8, intr.w, intr.h, w, h, 3, new Uint8Array(w * h * 3)),
+    };
+    writePrediction(opts.out, frame, full);
+    const photo = tryPhoto(scene, frame);
+    writeRgb8(
+      join(opts.out, 'overlays', `${frame.stem}.png`),
+      w,
+      h,
+      overlayInstances(photo ?? full.rgb, full.instance, w, h, { alpha: 0.55, boundaries: true }),
+    );
+    const rays = raysForView(frame, intr, render.norm);
+    const stride = Math.max(1, Math.floor((intr.w * intr.h) / maxPointsPerView));
+    for (let p = 0; p < intr.w * intr.h; p += stride) {
+      if (r.opacity[p]! < 0.5) continue;
+      const t = r.depth[p]!;
+      const x = toWorld(
+        render.norm,
+        [0, 1, 2].map((c) => rays.origins[p * 3 + c]! + t * rays.dirs[p * 3 + c]!) as [
+          number,
+          number,
+          number,
+        ],
+      );
+      cloud.xyz.push(...x);
+      cloud.rgb.push(rgb8[p * 3]!, rgb8[p * 3 + 1]!, rgb8[p * 3 + 2]!);
+      cloud.instance.push(inst[p]!);
+      cloud.semantic.push(r.semantic[p]!);
+    }
+    opts.onProgress?.(k + 1, frames.length, `labelling ${frame.stem}`);
+  });
+  const points = {
+    xyz: Float32Array.from(cloud.xyz),
+    rgb: Uint8Array.from(cloud.rgb),
+    instance: Int32Array.from(cloud.instance),
+    semantic: Int32Array.from(cloud.semantic),
+  };
+  writePly(join(opts.out, 'points.ply'), points);
+  if (opts.perObject) {
+    const ids = [...new Set(cloud.instance)].filter((i) => i > 0).sort((a, b) => a - b);
+    for (const id of ids) {
+      const idx = cloud.instance.flatMap((v, i) => (v === id ? [i] : []));
+      writePly(join(opts.out, 'objects', `${id}.ply`), {
+        xyz: Float32Array.from(
+          idx.flatMap((i) => [cloud.xyz[i * 3]!, cloud.xyz[i * 3 + 1]!, cloud.xyz[i * 3 + 2]!]),
+        ),
+        rgb: Uint8Array.from(
+          idx.flatMap((i) => [cloud.rgb[i * 3]!, cloud.rgb[i * 3 + 1]!, cloud.rgb[i * 3 + 2]!]),
+        ),
+        instance: Int32Array.from(idx.map(() => id)),
+        semantic: Int32Array.from(idx.map((i) => cloud.semantic[i]!)),
+      });
+    }
+  }
+  return { params, centroids, instances, frames: frames.length, selection };
+}
+
+/** The frame's photo when it exists and matches the frame's size (novel views have none). */
+function tryPhoto(scene: Parameters<typeof readRgb>[0], frame: Frame): Uint8Array | null {
+  if (!existsSync(join(scene.dir, frame.filePath))) return null;
+  try {
+    return readRgb(scene, frame);
+  } catch {
+    return null;
+  }
+}
