@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerBaseline } from './baseline.ts';
 import { registerEval } from './eval.ts';
+import { registerGenerate } from './generate.ts';
 import { registerSegment } from './segment.ts';
 import { registerSegment2d } from './segment2d.ts';
 import { registerTrain } from './train.ts';
@@ -16,6 +17,7 @@ program
   .showHelpAfterError();
 
 const commands: ((p: Command) => void)[] = [
+  registerGenerate,
   registerSegment2d,
   registerBaseline,
   registerTrain,

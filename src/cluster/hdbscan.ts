@@ -1,0 +1,67 @@
+/** HDBSCAN: density-based hierarchical clustering with excess-of-mass selection (Euclidean metric). */
+import type { ProgressFn } from '../core/progress.ts';
+import { clusterStability, condenseTree } from './condensed-tree.ts';
+import { coreDistancesSqBrute, coreDistancesSqTree } from './core-distance.ts';
+import { selectEom } from './eom.ts';
+import { KdTree } from './kdtree.ts';
+import { singleLinkage } from './linkage.ts';
+import { primMst, type SpanningTree, sortEdges } from './mst.ts';
+import { boruvkaMst } from './mst-boruvka.ts';
+import {
+  type ClusterResult,
+  checkPoints,
+  type HdbscanParams,
+  type HdbscanPath,
+  type PointArray,
+} from './types.ts';
+
+/** Up to this many points 'auto' uses the exact all-pairs path. */
+const AUTO_EXACT_MAX_POINTS = 1000;
+/** Above this dimension 'auto' uses the exact path: kd-trees barely prune there (measured at 16-D). */
+const AUTO_TREE_MAX_DIM = 8;
+
+/** The MST path 'auto' resolves to for n points in d dimensions. */
+export function resolveHdbscanPath(path: HdbscanPath, n: number, d: number): 'exact' | 'knn' {
+  if (path !== 'auto') return path;
+  return n <= AUTO_EXACT_MAX_POINTS || d > AUTO_TREE_MAX_DIM ? 'exact' : 'knn';
+}
+
+/** Clusters n points of dimension d with HDBSCAN; noise gets label -1. */
+export function hdbscan(
+  points: PointArray,
+  n: number,
+  d: number,
+  params: Omit<HdbscanParams, 'method'>,
+  onProgress?: ProgressFn,
+): ClusterResult {
+  checkPoints(points, n, d);
+  const { minClusterSize } = params;
+  if (!Number.isInteger(minClusterSize) || minClusterSize < 2) {
+    throw new RangeError(`minClusterSize must be an integer ≥ 2, got ${minClusterSize}`);
+  }
+  const requested = params.minSamples ?? minClusterSize;
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new RangeError(`minSamples must be a positive integer, got ${requested}`);
+  }
+  if (n < 2) return { labels: new Int32Array(n).fill(-1), nClusters: 0, probabilities: new Float32Array(n) };
+  const minSamples = Math.max(1, Math.min(n - 1, requested));
+  const path = resolveHdbscanPath(params.path ?? 'auto', n, d);
+
+  onProgress?.(0, 3, 'core distances');
+  let mst: SpanningTree;
+  if (path === 'exact') {
+    const coreSq = coreDistancesSqBrute(points, n, d, minSamples);
+    onProgress?.(1, 3, 'spanning tree');
+    mst = primMst(points, n, d, coreSq);
+  } else {
+    const tree = new KdTree(points, n, d);
+    const coreSq = coreDistancesSqTree(tree, minSamples);
+    onProgress?.(1, 3, 'spanning tree');
+    mst = boruvkaMst(tree, coreSq);
+  }
+  onProgress?.(2, 3, 'cluster tree');
+  const condensed = condenseTree(singleLinkage(sortEdges(mst), n), minClusterSize);
+  const result = selectEom(condensed, clusterStability(condensed), params.allowSingleCluster ?? false);
+  onProgress?.(3, 3, 'done');
+  return result;
+}

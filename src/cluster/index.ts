@@ -1,0 +1,16 @@
+/** Public API of the clustering module. */
+export { adjustedRandIndex } from './ari.ts';
+export { assignNearest, weightedCentroids } from './centroids.ts';
+export { cluster } from './cluster.ts';
+export { dbscan } from './dbscan.ts';
+export { hdbscan, resolveHdbscanPath } from './hdbscan.ts';
+export { meanShift } from './meanshift.ts';
+export type {
+  ClusterParams,
+  ClusterResult,
+  DbscanParams,
+  HdbscanParams,
+  HdbscanPath,
+  MeanShiftParams,
+  PointArray,
+} from './types.ts';
