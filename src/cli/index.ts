@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBaseline } from './baseline.ts';
 import { registerEval } from './eval.ts';
 import { registerGenerate } from './generate.ts';
+import { registerRun } from './run.ts';
 import { registerSegment } from './segment.ts';
 import { registerSegment2d } from './segment2d.ts';
 import { registerTrain } from './train.ts';
@@ -23,6 +24,7 @@ const commands: ((p: Command) => void)[] = [
   registerTrain,
   registerSegment,
   registerEval,
+  registerRun,
 ];
 for (const register of commands) register(program);
 
