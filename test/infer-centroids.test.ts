@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Rng } from '../src/core/rng.ts';
+import { assignInstances, extractCentroids, robustRescale } from '../src/infer/class-centroids.ts';
+import { candidateParams } from '../src/infer/select-parameter.ts';
+
+const rng = new Rng('centroids');
+
+/** n points around each centre (d = 3), with their class. */
+function blobs(centres: number[][], n: number, sd: number, cls: number) {
+  const emb: number[] = [];
+  const sem: number[] = [];
+  const truth: number[] = [];
+  centres.forEach((c, k) => {
+    for (let i = 0; i < n; i++) {
+      emb.push(...c.map((v) => v + sd * rng.normal()));
+      sem.push(cls);
+      truth.push(k);
+    }
+  });
+  return { emb, sem, truth };
+}
+
+test('robust rescale drops points beyond 3σ and maps the rest into [0, 1]', () => {
+  const pts = Float32Array.from([...Array.from({ length: 300 }, () => rng.normal()), 1000, 1000, 1000]);
+  const r = robustRescale(pts, 101, 3);
+  assert.equal(r.kept.length, 100);
+  assert.ok(!r.kept.includes(100));
+  for (const i of r.kept)
+    for (let k = 0; k < 3; k++) {
+      const v = (pts[i * 3 + k]! - r.min[k]!) / r.range[k]!;
+      assert.ok(v >= 0 && v <= 1 + 1e-6);
+    }
+});
+
+test('per-class clustering finds the blobs of each thing class and ids stay unique across classes', () => {
+  const a = blobs(
+    [
+      [0, 0, 0],
+      [4, 0, 0],
+      [0, 4, 0],
+    ],
+    200,
+    0.2,
+    1,
+  );
+  const b = blobs(
+    [
+      [0, 0, 4],
+      [4, 4, 4],
+    ],
+    200,
+    0.2,
+    2,
+  );
+  const stuff = blobs([[9, 9, 9]], 100, 0.2, 0);
+  const emb = Float32Array.from([...a.emb, ...b.emb, ...stuff.emb]);
+  const sem = Uint16Array.from([...a.sem, ...b.sem, ...stuff.sem]);
+  const cents = extractCentroids(
+    { embedding: emb, dim: 3, semantic: sem },
+    [1, 2],
+    { method: 'hdbscan', minClusterSize: 50, minSamples: 1, allowSingleCluster: true },
+    rng,
+  );
+  assert.deepEqual(
+    cents.map((c) => [c.classId, c.centroids.length]),
+    [
+      [1, 3],
+      [2, 2],
+    ],
+  );
+  const ids = assignInstances(emb, 3, sem, cents);
+  // Every blob maps to one id, different blobs to different ids, stuff to 0.
+  const truth = [...a.truth, ...b.truth.map((t) => t + 10)];
+  const idOf = new Map<number, Set<number>>();
+  truth.forEach((t, i) => (idOf.get(t) ?? idOf.set(t, new Set()).get(t)!).add(ids[i]!));
+  for (const s of idOf.values()) assert.equal(s.size, 1);
+  assert.equal(new Set([...idOf.values()].map((s) => [...s][0])).size, 5);
+  for (let i = truth.length; i < ids.length; i++) assert.equal(ids[i], 0);
+});
+
+test('a class too small to cluster gets one centroid; a class without centroids gets id 0', () => {
+  const emb = Float32Array.from([0, 0, 0, 1, 1, 1, 5, 5, 5]);
+  const sem = Uint16Array.from([1, 1, 2]);
+  const cents = extractCentroids(
+    { embedding: emb, dim: 3, semantic: sem },
+    [1],
+    { method: 'hdbscan', minClusterSize: 50, minSamples: 1, allowSingleCluster: true },
+    rng,
+  );
+  assert.equal(cents.length, 1);
+  assert.equal(cents[0]!.centroids.length, 1);
+  assert.equal(cents[0]!.clusters, 0);
+  const ids = assignInstances(emb, 3, sem, cents);
+  assert.deepEqual([...ids], [1, 1, 0]);
+});
+
+test('candidate parameters scale with the number of points', () => {
+  const small = candidateParams('hdbscan', 1000, 3).map((p) =>
+    p.method === 'hdbscan' ? p.minClusterSize : 0,
+  );
+  const large = candidateParams('hdbscan', 100000, 3).map((p) =>
+    p.method === 'hdbscan' ? p.minClusterSize : 0,
+  );
+  assert.ok(Math.max(...large) > Math.max(...small));
+  assert.ok(candidateParams('meanshift', 1000, 3).every((p) => p.method === 'meanshift' && p.bandwidth > 0));
+});
