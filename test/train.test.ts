@@ -41,6 +41,7 @@ function renderModel(m: TrainedModel) {
     classes: m.labels.classes,
     instance: m.labels.instance.fast,
     k: CACHE_SAMPLES,
+    labelBox: m.labels.labelBox,
   };
 }
 

@@ -90,7 +90,9 @@ export class Rng {
 
   /** The generator's full state, for checkpoints. */
   getState(): number[] {
-    return this.spareNormal === null ? [this.a, this.b, this.c, this.d] : [this.a, this.b, this.c, this.d, this.spareNormal];
+    return this.spareNormal === null
+      ? [this.a, this.b, this.c, this.d]
+      : [this.a, this.b, this.c, this.d, this.spareNormal];
   }
 
   /** Restores a state from getState(). */

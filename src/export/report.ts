@@ -31,7 +31,10 @@ export function writeReport(runDir: string, c: ReportContent): { md: string; htm
   const table = [
     header,
     '|---|---|---|---|---|---|---|',
-    ...c.rows.map((r) => `| ${r.method} | ${fmt(r.pq_scene)} | ${fmt(r.sq_scene)} | ${fmt(r.rq_scene)} | ${fmt(r.pq_frame)} | ${fmt(r.miou)} | ${fmt(r.psnr)} |`),
+    ...c.rows.map(
+      (r) =>
+        `| ${r.method} | ${fmt(r.pq_scene)} | ${fmt(r.sq_scene)} | ${fmt(r.rq_scene)} | ${fmt(r.pq_frame)} | ${fmt(r.miou)} | ${fmt(r.psnr)} |`,
+    ),
   ];
   const md = [
     `# ${c.title}`,

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readScene } from '../data/read-scene.ts';
 import type { Scene } from '../data/scene.ts';
+import type { LabelBox } from '../fields/label-box.ts';
 import type { Normalization } from '../rays/normalize.ts';
 import type { LabelRenderModel } from '../render/label-render.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
@@ -53,6 +54,7 @@ export function loadRun(runDir: string, sceneDir?: string): LoadedRun {
       classes,
       instance: labels.instance.fast,
       k: CACHE_SAMPLES,
+      labelBox: ck.meta.labelBox as LabelBox,
     },
   };
 }

@@ -71,7 +71,8 @@ export function renderGeometry(
       }
     }
     colorTape = s.field.colorForward(g, d, m);
-    for (let j = 0; j < m; j++) for (let k = 0; k < 3; k++) values[selected[j]! * 4 + k] = colorTape.rgb[j * 3 + k]!;
+    for (let j = 0; j < m; j++)
+      for (let k = 0; k < 3; k++) values[selected[j]! * 4 + k] = colorTape.rgb[j * 3 + k]!;
   }
   const out = composite(rw.weights, values, 4, samples.rayStart);
   const ones = new Float32Array(n).fill(1);

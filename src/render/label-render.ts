@@ -4,6 +4,7 @@
  */
 import type { ProgressFn } from '../core/progress.ts';
 import type { Frame, Intrinsics } from '../data/scene.ts';
+import { type LabelBox, toLabelBox } from '../fields/label-box.ts';
 import type { Mlp } from '../fields/mlp.ts';
 import type { Normalization } from '../rays/normalize.ts';
 import { raysForPixels } from '../rays/ray-bundle.ts';
@@ -20,6 +21,8 @@ export interface LabelRenderModel {
   instance: Mlp;
   /** Samples kept per ray for the label fields. */
   k: number;
+  /** Input box of the label MLPs. */
+  labelBox: LabelBox;
 }
 
 /** A rendered view: per pixel RGB (0–1), ray-distance depth (normalised units), opacity, class, embedding. */
@@ -73,7 +76,8 @@ export function renderLabels(
       out.depth[p0 + j] = r.opacity[j]! > 0 ? r.out[j * 4 + 3]! / r.opacity[j]! : 0;
       out.opacity[p0 + j] = r.opacity[j]!;
       const idx: number[] = [];
-      for (let i = rs[j]!; i < rs[j + 1]!; i++) if (r.rw.weights[i]! > model.settings.weightThreshold) idx.push(i);
+      for (let i = rs[j]!; i < rs[j + 1]!; i++)
+        if (r.rw.weights[i]! > model.settings.weightThreshold) idx.push(i);
       idx.sort((a, b) => r.rw.weights[b]! - r.rw.weights[a]!);
       for (let s = 0; s < Math.min(K, idx.length); s++) {
         const i = idx[s]!;
@@ -81,6 +85,7 @@ export function renderLabels(
         for (let c = 0; c < 3; c++) xyz[(j * K + s) * 3 + c] = r.grid[i * 3 + c]!;
       }
     }
+    toLabelBox(model.labelBox, xyz, m * K);
     const sem = renderSemantic(model.semantic.forward(xyz, m * K).output, C, weights, rayStart);
     out.semanticProbs.set(sem.probs, p0 * C);
     for (let j = 0; j < m; j++) {

@@ -5,6 +5,7 @@
 import type { Rng } from '../core/rng.ts';
 import type { ViewPixels } from '../data/training-views.ts';
 import { InstanceField } from '../fields/instance-field.ts';
+import type { LabelBox } from '../fields/label-box.ts';
 import { Mlp } from '../fields/mlp.ts';
 import { segmentConsistency } from '../losses/segment-consistency.ts';
 import { semanticCrossEntropy } from '../losses/semantic-ce.ts';
@@ -14,7 +15,7 @@ import { Adam } from './adam.ts';
 import type { TrainConfig } from './config.ts';
 import { instanceLoss, usesSlowField } from './instance-loss.ts';
 import { PixelPool } from './pixel-pool.ts';
-import { cachedSamples, type SampleCache } from './sample-cache.ts';
+import { cachedSamples, cacheToLabelBox, type SampleCache, thingLabelBox } from './sample-cache.ts';
 
 /** Losses of one label step (NaN where a term did not run). */
 export interface LabelLosses {
@@ -41,6 +42,15 @@ export class LabelStage {
   /** Per view: indices of pixels with a 2D instance id. */
   readonly thingPixels: Int32Array[];
   cache: SampleCache | null = null;
+  /** Input box of the label MLPs, fixed when the cache is set. */
+  labelBox: LabelBox = { center: [0, 0, 0], half: [1, 1, 1] };
+
+  /** Takes the sample cache (grid coordinates) and moves it into the label box of the thing pixels. */
+  setCache(cache: SampleCache): void {
+    this.labelBox = thingLabelBox(cache, this.thingPixels);
+    cacheToLabelBox(cache, this.labelBox);
+    this.cache = cache;
+  }
 
   constructor(views: ViewPixels[], classes: number, config: TrainConfig, rng: Rng) {
     this.views = views;

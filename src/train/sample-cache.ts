@@ -4,6 +4,7 @@
  */
 import type { ProgressFn } from '../core/progress.ts';
 import type { ViewPixels } from '../data/training-views.ts';
+import { type LabelBox, toLabelBox } from '../fields/label-box.ts';
 import type { Normalization } from '../rays/normalize.ts';
 import { raysForPixels } from '../rays/ray-bundle.ts';
 import { type GeometryRenderSettings, renderGeometry } from '../render/geometry-render.ts';
@@ -84,4 +85,39 @@ export function cachedSamples(
     rayStart[j + 1] = (j + 1) * k;
   }
   return { xyz, weights, rayStart };
+}
+
+/**
+ * The region where the 2D segmenter saw objects: 1st–99th percentile per axis of the heaviest cached sample of
+ * every thing pixel, with a 10 % margin (the whole grid when there are none). Like the original's bounding-box
+ * shrink, it gives the label MLPs their input resolution where the objects are.
+ */
+export function thingLabelBox(cache: SampleCache, thingPixels: Int32Array[]): LabelBox {
+  const axes: number[][] = [[], [], []];
+  thingPixels.forEach((pixels, v) => {
+    const c = cache.views[v]!;
+    const step = Math.max(1, Math.floor(pixels.length / 2000));
+    for (let j = 0; j < pixels.length; j += step) {
+      const p = pixels[j]!;
+      if (c.weight[p * cache.k]! <= 0) continue;
+      for (let k = 0; k < 3; k++) axes[k]!.push(c.xyz[p * cache.k * 3 + k]!);
+    }
+  });
+  if (axes[0]!.length < 10) return { center: [0, 0, 0], half: [1, 1, 1] };
+  const center: [number, number, number] = [0, 0, 0];
+  const half: [number, number, number] = [1, 1, 1];
+  for (let k = 0; k < 3; k++) {
+    const s = axes[k]!.sort((a, b) => a - b);
+    const lo = s[Math.floor(0.01 * (s.length - 1))]!;
+    const hi = s[Math.ceil(0.99 * (s.length - 1))]!;
+    const pad = 0.1 * (hi - lo) + 0.02;
+    center[k] = (lo + hi) / 2;
+    half[k] = (hi - lo) / 2 + pad;
+  }
+  return { center, half };
+}
+
+/** Rewrites every cached position into label-box coordinates. */
+export function cacheToLabelBox(cache: SampleCache, box: LabelBox): void {
+  for (const v of cache.views) toLabelBox(box, v.xyz, v.xyz.length / 3);
 }

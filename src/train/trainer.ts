@@ -128,6 +128,7 @@ function writeCheckpoint(
       config,
       normalization: norm,
       classes: l.classes,
+      labelBox: l.labelBox,
     },
     tensors,
   });
@@ -255,7 +256,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
       lastLosses = { rgb: loss.rgb, psnr: loss.psnr, depth: loss.depth, tv: loss.tv };
     } else {
       if (!l.cache) {
-        l.cache = buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES, opts.onProgress);
+        l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES, opts.onProgress));
       }
       const loss = l.step(rng, stage === 'instance' || stage === 'segment', stage === 'segment');
       lastLosses = { semantic: loss.semantic, segment: loss.segment, instance: loss.instance };
@@ -278,6 +279,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
         .join(' ')}`,
     );
   }
-  if (!l.cache && end > stages.semantic) l.cache = buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES);
+  if (!l.cache && end > stages.semantic)
+    l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES));
   return { scene, norm, geometry: g, labels: l, iteration: end, lastLosses };
 }
