@@ -50,9 +50,23 @@ export class OccupancyGrid {
 
   /** Marks cells occupied where alpha ≥ threshold, dilated by one cell so surfaces are not clipped. */
   update(alphaPerCell: Float32Array, threshold: number): number {
-    const r = this.res;
-    const raw = new Uint8Array(r * r * r);
+    const raw = new Uint8Array(this.bits.length);
     for (let c = 0; c < raw.length; c++) raw[c] = alphaPerCell[c]! >= threshold ? 1 : 0;
+    return this.setDilated(raw);
+  }
+
+  /** Marks exactly the cells containing the given points (n×3), dilated by one cell; returns the occupied fraction. */
+  fromPoints(xyz: Float32Array, n: number): number {
+    const raw = new Uint8Array(this.bits.length);
+    for (let i = 0; i < n; i++) {
+      const c = this.cellOf(xyz[i * 3]!, xyz[i * 3 + 1]!, xyz[i * 3 + 2]!);
+      if (c >= 0) raw[c] = 1;
+    }
+    return this.setDilated(raw);
+  }
+
+  private setDilated(raw: Uint8Array): number {
+    const r = this.res;
     let count = 0;
     for (let k = 0; k < r; k++) {
       for (let j = 0; j < r; j++) {

@@ -6,8 +6,8 @@ import type { Rng } from '../core/rng.ts';
 import type { ViewPixels } from '../data/training-views.ts';
 import { GeometryField } from '../fields/geometry-field.ts';
 import { photometricLoss } from '../losses/photometric.ts';
-import type { Vec3 } from '../rays/camera.ts';
-import type { Normalization } from '../rays/normalize.ts';
+import { pixelToCameraDir, transformPoint, type Vec3 } from '../rays/camera.ts';
+import { type Normalization, toNormalized } from '../rays/normalize.ts';
 import { OccupancyGrid } from '../rays/occupancy-grid.ts';
 import { type RayBundle, raysForPixels } from '../rays/ray-bundle.ts';
 import { type GeometryRenderSettings, renderGeometry } from '../render/geometry-render.ts';
@@ -108,7 +108,29 @@ export class GeometryStage {
       rng,
     );
     this.occupancy = new OccupancyGrid(config.grid.occupancy, box.min as Vec3, box.max as Vec3);
+    this.occupancyFromDepth(views);
     this.adam = this.makeAdam();
+  }
+
+  /**
+   * When most training views have depth maps, starts empty-space skipping from the surfaces they show
+   * (every depth pixel unprojected); otherwise the grid starts fully occupied and follows the density.
+   */
+  private occupancyFromDepth(views: ViewPixels[]): void {
+    const withDepth = views.filter((v) => v.depth);
+    if (withDepth.length === 0 || withDepth.length < views.length / 2) return;
+    const pts: number[] = [];
+    for (const v of withDepth) {
+      const { w, h } = v.intrinsics;
+      for (let p = 0; p < w * h; p++) {
+        const z = v.depth![p]!;
+        if (!(z > 0)) continue;
+        const d = pixelToCameraDir(v.intrinsics, p % w, Math.floor(p / w));
+        const x = toNormalized(this.norm, transformPoint(v.frame.c2w, [d[0] * z, d[1] * z, d[2] * z]));
+        pts.push(x[0], x[1], x[2]);
+      }
+    }
+    if (pts.length > 0) this.occupancy.fromPoints(Float32Array.from(pts), pts.length / 3);
   }
 
   private makeAdam(): Adam {

@@ -246,6 +246,13 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   const t0 = performance.now();
   let lastLosses: Record<string, number> = {};
   const end = Math.min(config.iters, opts.stopAt ?? config.iters);
+  const seconds: Record<string, number> = {};
+  let tick = performance.now();
+  const charge = (what: string) => {
+    const now = performance.now();
+    seconds[what] = (seconds[what] ?? 0) + (now - tick) / 1000;
+    tick = now;
+  };
   for (let it = start; it < end; it++) {
     const stage = stageAt(stages, it);
     if (stage === 'geometry') {
@@ -256,11 +263,14 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
       lastLosses = { rgb: loss.rgb, psnr: loss.psnr, depth: loss.depth, tv: loss.tv };
     } else {
       if (!l.cache) {
+        charge('other');
         l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES, opts.onProgress));
+        charge('cache');
       }
       const loss = l.step(rng, stage === 'instance' || stage === 'segment', stage === 'segment');
       lastLosses = { semantic: loss.semantic, segment: loss.segment, instance: loss.instance };
     }
+    charge(stage);
     const done = it + 1;
     if (done % LOG_EVERY === 0 || done === config.iters) {
       appendFileSync(
@@ -281,5 +291,12 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   }
   if (!l.cache && end > stages.semantic)
     l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES));
+  charge('other');
+  const timings = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+  writeFileAtomic(
+    join(runDir, 'timings.json'),
+    `${JSON.stringify({ fromIteration: start, toIteration: end, seconds: timings }, null, 2)}\n`,
+  );
+  log(`seconds per stage: ${JSON.stringify(timings)}`);
   return { scene, norm, geometry: g, labels: l, iteration: end, lastLosses };
 }
