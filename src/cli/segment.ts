@@ -52,7 +52,7 @@ export function registerSegment(program: Command): void {
     )
     .option('--per-object', 'also write objects/<id>.ply, one point cloud per instance')
     .option('--seed <n>', 'random seed (default: the run’s seed)')
-    .action((flags: SegmentFlags) => {
+    .action(async (flags: SegmentFlags) => {
       const method = flags.cluster;
       if (method !== 'hdbscan' && method !== 'dbscan' && method !== 'meanshift') {
         throw new Error(`--cluster must be hdbscan, dbscan or meanshift, got "${method}"`);
@@ -67,7 +67,7 @@ export function registerSegment(program: Command): void {
       if (parameter !== 'auto' && !(parameter > 0))
         throw new Error(`the ${method} parameter must be a positive number or auto, got "${raw}"`);
       const bar = progressBar('segment');
-      const result = segmentRun({
+      const result = await segmentRun({
         runDir: flags.run,
         ...(flags.scene ? { sceneDir: flags.scene } : {}),
         views: flags.views,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ClusterParams } from '../cluster/types.ts';
 import type { ProgressFn } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
+import { maybeYield } from '../core/yield.ts';
 import { readRgb } from '../data/maps.ts';
 import { writeFileAtomic, writeRgb8 } from '../data/png.ts';
 import { readCameraFile } from '../data/read-cameras.ts';
@@ -81,7 +82,7 @@ function upsample<T extends Uint16Array | Uint8Array>(
 }
 
 /** Runs centroid extraction and labels the requested views, writing everything into `out`. */
-export function segmentRun(opts: SegmentOptions): SegmentResult {
+export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   const log = opts.log ?? (() => {});
   const run = loadRun(opts.runDir, opts.sceneDir);
   const { scene, config, render } = run;
@@ -152,7 +153,8 @@ export function segmentRun(opts: SegmentOptions): SegmentResult {
     semantic: [] as number[],
   };
   const maxPointsPerView = Math.ceil(300000 / Math.max(1, frames.length));
-  frames.forEach((frame, k) => {
+  for (const [k, frame] of frames.entries()) {
+    await maybeYield();
     const intr: Intrinsics = downscaleIntrinsics(frame.intrinsics, downscaleFactor(frame.intrinsics, size));
     const r = renderLabels(render, frame, intr);
     const inst = assignInstances(r.embedding, r.dim, r.semantic, centroids);
@@ -190,7 +192,7 @@ export function segmentRun(opts: SegmentOptions): SegmentResult {
       cloud.semantic.push(r.semantic[p]!);
     }
     opts.onProgress?.(k + 1, frames.length, `labelling ${frame.stem}`);
-  });
+  }
   const points = {
     xyz: Float32Array.from(cloud.xyz),
     rgb: Uint8Array.from(cloud.rgb),

@@ -7,6 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import type { ProgressFn } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
+import { maybeYield } from '../core/yield.ts';
 import { writeFileAtomic } from '../data/png.ts';
 import { readScene } from '../data/read-scene.ts';
 import { framesOf, type Scene } from '../data/scene.ts';
@@ -253,7 +254,14 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
     seconds[what] = (seconds[what] ?? 0) + (now - tick) / 1000;
     tick = now;
   };
-  for (let it = start; it < end; it++) {
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let it = start;
+  for (; it < end && !interrupted; it++) {
     const stage = stageAt(stages, it);
     if (stage === 'geometry') {
       const res = ups.get(it);
@@ -271,6 +279,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
       lastLosses = { semantic: loss.semantic, segment: loss.segment, instance: loss.instance };
     }
     charge(stage);
+    await maybeYield();
     const done = it + 1;
     if (done % LOG_EVERY === 0 || done === config.iters) {
       appendFileSync(
@@ -278,8 +287,10 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
         `${formatRow({ iter: it, stage, ...lastLosses, seconds: (performance.now() - t0) / 1000 })}\n`,
       );
     }
-    if (done % config.checkpointEvery === 0 || done === end)
+    if (done % config.checkpointEvery === 0 || done === end || interrupted) {
       writeCheckpoint(runDir, g, l, done, rng, config, norm);
+      if (interrupted) log(`interrupted: checkpoint written at iteration ${done}; continue with --resume`);
+    }
     opts.onProgress?.(
       done,
       config.iters,
@@ -289,14 +300,17 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
         .join(' ')}`,
     );
   }
-  if (!l.cache && end > stages.semantic)
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  if (interrupted) process.exitCode = 130;
+  if (!l.cache && it > stages.semantic)
     l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES));
   charge('other');
   const timings = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, Math.round(v * 100) / 100]));
   writeFileAtomic(
     join(runDir, 'timings.json'),
-    `${JSON.stringify({ fromIteration: start, toIteration: end, seconds: timings }, null, 2)}\n`,
+    `${JSON.stringify({ fromIteration: start, toIteration: it, seconds: timings }, null, 2)}\n`,
   );
   log(`seconds per stage: ${JSON.stringify(timings)}`);
-  return { scene, norm, geometry: g, labels: l, iteration: end, lastLosses };
+  return { scene, norm, geometry: g, labels: l, iteration: it, lastLosses };
 }

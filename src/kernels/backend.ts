@@ -1,0 +1,343 @@
+/**
+ * The numeric Backend: every hot loop of clift's fields and losses goes through this interface.
+ *
+ * Conventions (see src/kernels/README.md for the full layout reference):
+ * - Tensors are row-major Float32Array views; sizes are in elements. Index buffers are Int32Array.
+ * - Allocate tensors with `backend.alloc(n)` / `backend.allocInt32(n)`: on the WASM backend they live in the
+ *   shared WebAssembly memory, so kernels run on them without copies. Plain typed arrays are also accepted
+ *   but are copied in and out around every call (correct, slow).
+ * - Every call is synchronous: when it returns, outputs are written (worker threads are joined inside).
+ * - Outputs are overwritten unless the argument docs say "adds into" or `accumulate: true` is given.
+ * - Results do not depend on the number of threads (work is split so each output element is computed by
+ *   exactly one thread, in a fixed order); see README for the tolerance between backends.
+ */
+
+/** A dense float32 tensor (row-major). */
+export type F32 = Float32Array;
+/** An int32 buffer (ray offsets, labels). */
+export type I32 = Int32Array;
+
+/** TensoRF VM mode pairs: plane i spans axes MATRIX_MODE[i] = [a, b] (a = columns, b = rows). */
+export const MATRIX_MODE: readonly (readonly [number, number])[] = [
+  [0, 1],
+  [0, 2],
+  [1, 2],
+];
+/** TensoRF VM vector modes: line i runs along axis VECTOR_MODE[i]. */
+export const VECTOR_MODE: readonly number[] = [2, 1, 0];
+
+/** C = op(A)·op(B) (+ bias) (+ C), optionally followed by ReLU. op(A) is m×k, op(B) is k×n, C is m×n. */
+export interface GemmArgs {
+  /** m×k, or k×m when transA. */
+  a: F32;
+  /** k×n, or n×k when transB. */
+  b: F32;
+  /** m×n output. */
+  c: F32;
+  m: number;
+  n: number;
+  k: number;
+  transA?: boolean;
+  transB?: boolean;
+  /** Length n, added to every row. */
+  bias?: F32 | null;
+  /** Add into C instead of overwriting it. */
+  accumulate?: boolean;
+  /** Apply max(·, 0) to the final result. */
+  relu?: boolean;
+}
+
+/** Fully connected layer y = act(x·w + b); w is stored inDim×outDim (row-major). */
+export interface LinearForwardArgs {
+  /** batch×inDim input. */
+  x: F32;
+  /** inDim×outDim weights. */
+  w: F32;
+  /** outDim bias (optional). */
+  b?: F32 | null;
+  /** batch×outDim output (post-activation). */
+  y: F32;
+  batch: number;
+  inDim: number;
+  outDim: number;
+  relu?: boolean;
+}
+
+/** Backward of linearForward. */
+export interface LinearBackwardArgs {
+  /** batch×inDim input of the forward pass. */
+  x: F32;
+  /** inDim×outDim weights. */
+  w: F32;
+  /** batch×outDim output of the forward pass (needed when relu). */
+  y: F32;
+  /** batch×outDim gradient w.r.t. y. When relu is set it is overwritten in place with the pre-activation gradient. */
+  dy: F32;
+  /** batch×inDim gradient w.r.t. x (omit for the first layer). */
+  dx?: F32 | null;
+  /** inDim×outDim weight gradient. */
+  dw: F32;
+  /** outDim bias gradient (omit when the layer has no bias). */
+  db?: F32 | null;
+  batch: number;
+  inDim: number;
+  outDim: number;
+  relu?: boolean;
+  /** Add into dw / db instead of overwriting them (dx is always overwritten). */
+  accumulate?: boolean;
+}
+
+/**
+ * TensoRF vector-matrix decomposition shared by vmGather / vmScatter, stored channel-last.
+ * With [a, b] = MATRIX_MODE[i] and v = VECTOR_MODE[i], plane i has shape (res[b], res[a], comps): component c
+ * of texel (row, col) is at (row·res[a] + col)·comps + c, the column following axis a and the row axis b.
+ * Line i has shape (res[v], comps). Coordinates are n×3 (x,y,z) in [-1,1], sampled bilinearly / linearly with
+ * align_corners=True (−1 is texel 0, +1 is texel res−1) and zero padding outside.
+ */
+export interface VmArgs {
+  planes: readonly [F32, F32, F32];
+  lines: readonly [F32, F32, F32];
+  /** Grid resolution per axis [rx, ry, rz]. */
+  res: readonly [number, number, number];
+  /** Components per plane/line (the same for all three modes). */
+  comps: number;
+  /** n×3 normalised coordinates. */
+  coords: F32;
+  n: number;
+  /** When true the output is the per-point sum over all 3·comps products (density) instead of the features. */
+  sum?: boolean;
+}
+
+/** vmGather output: out[p, i·comps + c] = plane_i[c](p)·line_i[c](p), or out[p] = Σ when sum. */
+export interface VmGatherArgs extends VmArgs {
+  /** n×(3·comps), or n when sum. */
+  out: F32;
+}
+
+/** vmScatter: adds the gradients w.r.t. planes and lines for a gradient on vmGather's output. */
+export interface VmScatterArgs extends VmArgs {
+  /** Same shape as vmGather's out. */
+  gradOut: F32;
+  /** Adds into these (same shapes as planes / lines). */
+  gradPlanes: readonly [F32, F32, F32];
+  gradLines: readonly [F32, F32, F32];
+}
+
+/**
+ * Dense trilinear grid with C channels, channel-last: value (x,y,z,c) at ((z·ry + y)·rx + x)·C + c.
+ * Coordinates n×3 (x,y,z) in [-1,1], align_corners=True, zero padding outside.
+ */
+export interface GridArgs {
+  res: readonly [number, number, number];
+  channels: number;
+  coords: F32;
+  n: number;
+}
+
+/** gridGather: out[p, c] = trilinear sample of grid at coords[p]. */
+export interface GridGatherArgs extends GridArgs {
+  grid: F32;
+  /** n×C. */
+  out: F32;
+}
+
+/** gridScatter: adds the trilinear splat of gradOut into gradGrid. */
+export interface GridScatterArgs extends GridArgs {
+  /** n×C. */
+  gradOut: F32;
+  /** Adds into (same shape as the grid). */
+  gradGrid: F32;
+}
+
+/**
+ * Ragged rays: ray r owns samples rayStart[r] .. rayStart[r+1]-1 (rayStart has numRays+1 entries,
+ * non-decreasing, rayStart[0] may be > 0).
+ */
+export interface RayArgs {
+  rayStart: I32;
+  numRays: number;
+}
+
+/**
+ * renderWeights (paper eq. 1): tau_s = sigma_s·delta_s, T_s = exp(-Σ_{j<s} tau_j), w_s = T_s·(1 - exp(-tau_s)).
+ * Any distance scale must be folded into delta.
+ */
+export interface RenderWeightsArgs extends RayArgs {
+  sigma: F32;
+  delta: F32;
+  /** Per-sample output weights. */
+  weights: F32;
+  /** Optional per-ray output opacity 1 - T_end = Σ_s w_s (for background blending). */
+  opacity?: F32 | null;
+}
+
+/** Backward of renderWeights: gradSigma (overwritten) from gradients on weights and opacity. */
+export interface RenderWeightsBackwardArgs extends RayArgs {
+  sigma: F32;
+  delta: F32;
+  gradWeights: F32;
+  gradOpacity?: F32 | null;
+  gradSigma: F32;
+}
+
+/** compositeValues: out[r, c] = Σ_{s in r} weights[s]·values[s, c]. */
+export interface CompositeArgs extends RayArgs {
+  weights: F32;
+  /** samples×channels. */
+  values: F32;
+  channels: number;
+  /** numRays×channels. */
+  out: F32;
+}
+
+/** Backward of compositeValues. */
+export interface CompositeBackwardArgs extends RayArgs {
+  weights: F32;
+  values: F32;
+  channels: number;
+  /** numRays×channels. */
+  gradOut: F32;
+  /** Per-sample Σ_c values·gradOut (overwritten, or added when accumulate). */
+  gradWeights?: F32 | null;
+  /** samples×channels, w_s·gradOut[r] (overwritten). */
+  gradValues?: F32 | null;
+  accumulate?: boolean;
+}
+
+/**
+ * Row mask for log-sum-exp: column c counts for row r when rowLabels[r] == colLabels[c] (when labels are
+ * given) and c != r (when excludeDiagonal). Without labels every column counts (except the diagonal).
+ */
+export interface RowMask {
+  rowLabels?: I32 | null;
+  colLabels?: I32 | null;
+  excludeDiagonal?: boolean;
+}
+
+/** out[r] = log Σ_{c in mask(r)} exp(x[r, c]); -Infinity when the mask of row r is empty. */
+export interface LogSumExpArgs extends RowMask {
+  x: F32;
+  rows: number;
+  cols: number;
+  out: F32;
+}
+
+/** gradX[r, c] = gradOut[r]·exp(x[r, c] - lse[r]) on the mask, 0 elsewhere (added when accumulate). */
+export interface LogSumExpBackwardArgs extends RowMask {
+  x: F32;
+  rows: number;
+  cols: number;
+  /** The forward output. */
+  lse: F32;
+  gradOut: F32;
+  gradX: F32;
+  accumulate?: boolean;
+}
+
+/** y[r, :] = softmax(x[r, :]). y may alias x. */
+export interface SoftmaxArgs {
+  x: F32;
+  rows: number;
+  cols: number;
+  y: F32;
+}
+
+/** gradX = y ⊙ (gradY - rowsum(gradY ⊙ y)). gradX may alias gradY. */
+export interface SoftmaxBackwardArgs {
+  y: F32;
+  gradY: F32;
+  rows: number;
+  cols: number;
+  gradX: F32;
+}
+
+/**
+ * Adam (as in the usual deep-learning definition, L2 weight decay added to the gradient):
+ * m = b1·m + (1-b1)·g; v = b2·v + (1-b2)·g²; p -= lr/(1-b1^t) · m / (sqrt(v)/sqrt(1-b2^t) + eps).
+ */
+export interface AdamArgs {
+  param: F32;
+  grad: F32;
+  m: F32;
+  v: F32;
+  /** 1-based step count t (after incrementing for this update). */
+  step: number;
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+}
+
+/** target = momentum·target + (1 - momentum)·source (the slow field's update). */
+export interface EmaArgs {
+  target: F32;
+  source: F32;
+  momentum: number;
+}
+
+/** Which implementation a backend is; new kinds (native, WebGPU) extend this union. */
+export type BackendKind = 'ts' | 'wasm';
+
+/** The kernel set every field and loss is written against. */
+export interface Backend {
+  readonly kind: BackendKind;
+  /** Threads used per call (1 for the TS reference). */
+  readonly threads: number;
+  /** Human-readable description, e.g. "wasm relaxed-simd ×2". */
+  readonly description: string;
+
+  /** A zero-filled float32 tensor in backend memory. The view stays valid until free/dispose. */
+  alloc(n: number): F32;
+  /** A zero-filled int32 buffer in backend memory. */
+  allocInt32(n: number): I32;
+  /** Releases a buffer returned by alloc / allocInt32 (others are ignored). */
+  free(buffer: F32 | I32): void;
+  /** Stops worker threads and releases memory; the backend is unusable afterwards. */
+  dispose(): void;
+
+  /** General matrix product; see GemmArgs. */
+  gemm(args: GemmArgs): void;
+  /** y = max(x, 0) element-wise over n elements (y may alias x). */
+  relu(x: F32, y: F32, n: number): void;
+  /** dx = dy where y > 0, else 0 (dx may alias dy). */
+  reluBackward(y: F32, dy: F32, dx: F32, n: number): void;
+  /** out[j] = Σ_r x[r, j] for an rows×cols matrix (added when accumulate). */
+  colSum(x: F32, rows: number, cols: number, out: F32, accumulate?: boolean): void;
+  /** Fused fully connected layer forward. */
+  linearForward(args: LinearForwardArgs): void;
+  /** Fully connected layer backward (ReLU mask, weight / bias / input gradients). */
+  linearBackward(args: LinearBackwardArgs): void;
+
+  /** TensoRF VM feature lookup. */
+  vmGather(args: VmGatherArgs): void;
+  /** TensoRF VM backward (adds into gradPlanes / gradLines). */
+  vmScatter(args: VmScatterArgs): void;
+  /** Trilinear dense-grid lookup. */
+  gridGather(args: GridGatherArgs): void;
+  /** Trilinear dense-grid backward (adds into gradGrid). */
+  gridScatter(args: GridScatterArgs): void;
+
+  /** Per-sample compositing weights (paper eq. 1). */
+  renderWeights(args: RenderWeightsArgs): void;
+  /** Backward of renderWeights to densities. */
+  renderWeightsBackward(args: RenderWeightsBackwardArgs): void;
+  /** Weighted per-ray sum of per-sample values. */
+  compositeValues(args: CompositeArgs): void;
+  /** Backward of compositeValues to weights and values. */
+  compositeValuesBackward(args: CompositeBackwardArgs): void;
+
+  /** Masked row-wise log-sum-exp. */
+  logSumExpRows(args: LogSumExpArgs): void;
+  /** Backward of logSumExpRows. */
+  logSumExpRowsBackward(args: LogSumExpBackwardArgs): void;
+  /** Row-wise softmax. */
+  softmaxRows(args: SoftmaxArgs): void;
+  /** Backward of softmaxRows. */
+  softmaxRowsBackward(args: SoftmaxBackwardArgs): void;
+
+  /** One Adam update of param (and its moments) in place. */
+  adam(args: AdamArgs): void;
+  /** Exponential moving average update in place. */
+  ema(args: EmaArgs): void;
+}

@@ -1,0 +1,121 @@
+// Argument checks shared by every backend, so a wrong shape fails the same way everywhere.
+
+import type {
+  AdamArgs,
+  F32,
+  GemmArgs,
+  GridGatherArgs,
+  GridScatterArgs,
+  I32,
+  VmGatherArgs,
+  VmScatterArgs,
+} from './backend.ts';
+
+/** Throws unless n is a non-negative integer. */
+export function checkCount(name: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer, got ${n}`);
+}
+
+/** Throws unless the buffer holds at least `need` elements. */
+export function checkLength(name: string, a: ArrayLike<number> | null | undefined, need: number): void {
+  if (!a) throw new TypeError(`${name} is required`);
+  if (a.length < need) throw new RangeError(`${name} has ${a.length} elements, needs at least ${need}`);
+}
+
+/** Throws unless the resolution is three positive integers. */
+export function checkRes(res: readonly number[]): void {
+  if (res.length !== 3 || res.some((r) => !Number.isInteger(r) || r < 1)) {
+    throw new RangeError(`res must be three positive integers, got [${res.join(', ')}]`);
+  }
+}
+
+/** Throws unless rayStart has numRays+1 non-negative, non-decreasing entries; returns rayStart[numRays]. */
+export function checkRays(rayStart: Int32Array, numRays: number): number {
+  checkCount('numRays', numRays);
+  checkLength('rayStart', rayStart, numRays + 1);
+  for (let r = 0; r < numRays; r++) {
+    if (rayStart[r + 1]! < rayStart[r]! || rayStart[r]! < 0) {
+      throw new RangeError(`rayStart must be non-negative and non-decreasing (ray ${r})`);
+    }
+  }
+  return rayStart[numRays]!;
+}
+
+/** Element counts of the three planes and three lines of a VM decomposition. */
+export function vmSizes(res: readonly number[], comps: number): { planes: number[]; lines: number[] } {
+  const [rx, ry, rz] = res as [number, number, number];
+  return {
+    planes: [comps * ry * rx, comps * rz * rx, comps * rz * ry],
+    lines: [comps * rz, comps * ry, comps * rx],
+  };
+}
+
+/** Validates GEMM shapes (shared with the WASM backend). */
+export function checkGemm(g: GemmArgs): void {
+  checkCount('m', g.m);
+  checkCount('n', g.n);
+  checkCount('k', g.k);
+  checkLength('a', g.a, g.m * g.k);
+  checkLength('b', g.b, g.k * g.n);
+  checkLength('c', g.c, g.m * g.n);
+  if (g.bias) checkLength('bias', g.bias, g.n);
+}
+
+/** Validates VM shapes and the per-point output / gradient buffer. */
+export function checkVm(a: VmGatherArgs | VmScatterArgs, out: F32, name: string): void {
+  checkRes(a.res);
+  checkCount('comps', a.comps);
+  checkCount('n', a.n);
+  checkLength('coords', a.coords, a.n * 3);
+  const s = vmSizes(a.res, a.comps);
+  for (let i = 0; i < 3; i++) {
+    checkLength(`planes[${i}]`, a.planes[i], s.planes[i]!);
+    checkLength(`lines[${i}]`, a.lines[i], s.lines[i]!);
+  }
+  checkLength(name, out, a.sum ? a.n : a.n * 3 * a.comps);
+}
+
+/** Validates VM gradient buffers. */
+export function checkVmGrads(a: VmScatterArgs): void {
+  const s = vmSizes(a.res, a.comps);
+  for (let i = 0; i < 3; i++) {
+    checkLength(`gradPlanes[${i}]`, a.gradPlanes[i], s.planes[i]!);
+    checkLength(`gradLines[${i}]`, a.gradLines[i], s.lines[i]!);
+  }
+}
+
+/** Validates grid shapes. */
+export function checkGrid(a: GridGatherArgs | GridScatterArgs, grid: F32, perPoint: F32): void {
+  checkRes(a.res);
+  checkCount('channels', a.channels);
+  checkCount('n', a.n);
+  checkLength('coords', a.coords, a.n * 3);
+  checkLength('grid', grid, a.res[0] * a.res[1] * a.res[2] * a.channels);
+  checkLength('per-point values', perPoint, a.n * a.channels);
+}
+
+/** Validates a rows×cols matrix and its optional label mask. */
+export function checkRows(
+  x: F32,
+  rows: number,
+  cols: number,
+  mask: { rowLabels?: I32 | null; colLabels?: I32 | null },
+): void {
+  checkCount('rows', rows);
+  checkCount('cols', cols);
+  checkLength('x', x, rows * cols);
+  if (!mask.rowLabels !== !mask.colLabels)
+    throw new TypeError('rowLabels and colLabels must be given together');
+  if (mask.rowLabels) checkLength('rowLabels', mask.rowLabels, rows);
+  if (mask.colLabels) checkLength('colLabels', mask.colLabels, cols);
+}
+
+/** Validates Adam buffers; returns the element count. */
+export function checkAdam(a: AdamArgs): number {
+  const n = a.param.length;
+  checkLength('grad', a.grad, n);
+  checkLength('m', a.m, n);
+  checkLength('v', a.v, n);
+  if (!(a.step >= 1)) throw new RangeError(`adam step must be >= 1, got ${a.step}`);
+  return n;
+}
