@@ -57,7 +57,7 @@ test('upsampling a VM grid preserves values that are linear along each axis', ()
     for (let c = 0; c < 2; c++) {
       for (let jb = 0; jb < Rb; jb++) {
         for (let ja = 0; ja < Ra; ja++) {
-          p.data[c * Ra * Rb + jb * Ra + ja] = 0.3 * (ja / (Ra - 1)) - 0.7 * (jb / (Rb - 1)) + c;
+          p.data[(jb * Ra + ja) * 2 + c] = 0.3 * (ja / (Ra - 1)) - 0.7 * (jb / (Rb - 1)) + c;
         }
       }
     }

@@ -4,6 +4,7 @@
  */
 import type { Rng } from '../core/rng.ts';
 import type { Vec3 } from '../rays/camera.ts';
+import { compute } from './compute.ts';
 import { makeParam, type Param, uniformInit } from './params.ts';
 import { shBasis } from './spherical-harmonics.ts';
 import { VmGrid } from './tensorf-vm.ts';
@@ -78,14 +79,11 @@ export class GeometryField {
 
   /** Densities σ at n grid-coordinate points; also returns the pre-activation for backward. */
   densityForward(grid: Float32Array, n: number): { sigma: Float32Array; pre: Float32Array } {
-    const F = this.density.features;
-    const feats = new Float32Array(n * F);
-    this.density.gather(grid, n, feats);
-    const sigma = new Float32Array(n);
     const pre = new Float32Array(n);
+    this.density.gather(grid, n, pre, true);
+    const sigma = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      let s = DENSITY_SHIFT;
-      for (let f = 0; f < F; f++) s += feats[i * F + f]!;
+      const s = pre[i]! + DENSITY_SHIFT;
       pre[i] = s;
       sigma[i] = s > 20 ? s : Math.log1p(Math.exp(s));
     }
@@ -94,32 +92,22 @@ export class GeometryField {
 
   /** Accumulates density-grid gradients from dσ. */
   densityBackward(grid: Float32Array, n: number, pre: Float32Array, dSigma: Float32Array): void {
-    const F = this.density.features;
-    const dFeats = new Float32Array(n * F);
-    for (let i = 0; i < n; i++) {
-      const g = dSigma[i]! / (1 + Math.exp(-pre[i]!));
-      if (g === 0) continue;
-      for (let f = 0; f < F; f++) dFeats[i * F + f] = g;
-    }
-    this.density.scatter(grid, n, dFeats);
+    const g = new Float32Array(n);
+    for (let i = 0; i < n; i++) g[i] = dSigma[i]! / (1 + Math.exp(-pre[i]!));
+    this.density.scatter(grid, n, g, true);
   }
 
   /** Colours at n grid-coordinate points seen along unit directions `dirs`. */
   colorForward(grid: Float32Array, dirs: Float32Array, n: number): ColorTape {
     const F = this.appearance.features;
+    const O = 3 * SH;
     const feats = new Float32Array(n * F);
     this.appearance.gather(grid, n, feats);
-    const B = this.basis.data;
-    const O = 3 * SH;
     const coefs = new Float32Array(n * O);
+    if (n > 0) compute().gemm({ a: feats, b: this.basis.data, c: coefs, m: n, n: O, k: F });
     const rgb = new Float32Array(n * 3);
     const sh = new Float64Array(SH);
     for (let i = 0; i < n; i++) {
-      for (let f = 0; f < F; f++) {
-        const x = feats[i * F + f]!;
-        if (x === 0) continue;
-        for (let o = 0; o < O; o++) coefs[i * O + o]! += x * B[f * O + o]!;
-      }
       shBasis(dirs[i * 3]!, dirs[i * 3 + 1]!, dirs[i * 3 + 2]!, sh);
       for (let c = 0; c < 3; c++) {
         let s = 0;
@@ -134,31 +122,23 @@ export class GeometryField {
   colorBackward(tape: ColorTape, dRgb: Float32Array): void {
     const F = this.appearance.features;
     const O = 3 * SH;
-    const B = this.basis.data;
-    const gB = this.basis.grad;
-    const dFeats = new Float32Array(tape.n * F);
+    const n = tape.n;
+    if (n === 0) return;
+    const dCoef = new Float32Array(n * O);
     const sh = new Float64Array(SH);
-    const dCoef = new Float64Array(O);
-    for (let i = 0; i < tape.n; i++) {
+    for (let i = 0; i < n; i++) {
       shBasis(tape.dirs[i * 3]!, tape.dirs[i * 3 + 1]!, tape.dirs[i * 3 + 2]!, sh);
-      let any = false;
       for (let c = 0; c < 3; c++) {
         const y = tape.rgb[i * 3 + c]!;
         const g = dRgb[i * 3 + c]! * y * (1 - y);
-        if (g !== 0) any = true;
-        for (let j = 0; j < SH; j++) dCoef[c * SH + j] = g * sh[j]!;
-      }
-      if (!any) continue;
-      for (let f = 0; f < F; f++) {
-        const x = tape.feats[i * F + f]!;
-        let acc = 0;
-        for (let o = 0; o < O; o++) {
-          acc += dCoef[o]! * B[f * O + o]!;
-          gB[f * O + o]! += x * dCoef[o]!;
-        }
-        dFeats[i * F + f] = acc;
+        for (let j = 0; j < SH; j++) dCoef[i * O + c * SH + j] = g * sh[j]!;
       }
     }
-    this.appearance.scatter(tape.grid, tape.n, dFeats);
+    const k = compute();
+    // dB += featsᵀ · dCoef, dFeats = dCoef · Bᵀ
+    k.gemm({ a: tape.feats, b: dCoef, c: this.basis.grad, m: F, n: O, k: n, transA: true, accumulate: true });
+    const dFeats = new Float32Array(n * F);
+    k.gemm({ a: dCoef, b: this.basis.data, c: dFeats, m: n, n: F, k: O, transB: true });
+    this.appearance.scatter(tape.grid, n, dFeats);
   }
 }

@@ -1,64 +1,33 @@
 /** A fully connected ReLU network (no activation on the output) with batched forward and backward passes. */
 import type { Rng } from '../core/rng.ts';
-import { makeParam, type Param, uniformInit } from './params.ts';
+import type { Backend } from '../kernels/backend.ts';
+import { compute } from './compute.ts';
+import type { Param } from './params.ts';
 
-/** y[n×out] = x[n×in] · W[in×out] + b. */
-function linearForward(
-  x: Float32Array,
-  n: number,
-  W: Float32Array,
-  b: Float32Array,
-  inD: number,
-  outD: number,
-  y: Float32Array,
-): void {
-  for (let i = 0; i < n; i++) {
-    const yo = i * outD;
-    for (let o = 0; o < outD; o++) y[yo + o] = b[o]!;
-    for (let k = 0; k < inD; k++) {
-      const xv = x[i * inD + k]!;
-      if (xv === 0) continue;
-      const wo = k * outD;
-      for (let o = 0; o < outD; o++) y[yo + o]! += xv * W[wo + o]!;
-    }
-  }
-}
-
-/** dW += xᵀ·dy, db += Σ dy, and (if dx) dx = dy · Wᵀ. */
-function linearBackward(
-  x: Float32Array,
-  n: number,
-  W: Float32Array,
-  inD: number,
-  outD: number,
-  dy: Float32Array,
-  dW: Float32Array,
-  db: Float32Array,
-  dx: Float32Array | null,
-): void {
-  for (let i = 0; i < n; i++) {
-    const yo = i * outD;
-    for (let o = 0; o < outD; o++) db[o]! += dy[yo + o]!;
-    for (let k = 0; k < inD; k++) {
-      const xv = x[i * inD + k]!;
-      const wo = k * outD;
-      let acc = 0;
-      for (let o = 0; o < outD; o++) {
-        const g = dy[yo + o]!;
-        acc += g * W[wo + o]!;
-        if (xv !== 0) dW[wo + o]! += xv * g;
-      }
-      if (dx) dx[i * inD + k] = acc;
-    }
-  }
-}
-
-/** Activations kept by forward for backward. */
+/** Activations kept by forward for backward (views into the MLP's workspace: valid until its next forward). */
 export interface MlpTape {
   n: number;
-  /** Input of each layer (post-ReLU output of the previous one). */
+  /** Input of each layer. */
   inputs: Float32Array[];
+  /** Output of each layer (post-ReLU for hidden layers). */
+  outputs: Float32Array[];
   output: Float32Array;
+}
+
+/** A growable buffer in backend memory. */
+class Workspace {
+  private buf: Float32Array | null = null;
+
+  constructor(private readonly backend: Backend) {}
+
+  /** A view of at least n values (contents unspecified). */
+  get(n: number): Float32Array {
+    if (!this.buf || this.buf.length < n) {
+      if (this.buf) this.backend.free(this.buf);
+      this.buf = this.backend.alloc(Math.max(64, Math.ceil(n * 1.25)));
+    }
+    return this.buf.subarray(0, n);
+  }
 }
 
 /** An MLP with sizes [in, hidden…, out]; layer l has weight `${name}.W${l}` (in×out) and bias `${name}.b${l}`. */
@@ -66,16 +35,27 @@ export class Mlp {
   readonly sizes: number[];
   readonly weights: Param[] = [];
   readonly biases: Param[] = [];
+  private readonly backend: Backend;
+  private readonly input: Workspace;
+  private readonly acts: Workspace[];
+  private readonly grads: Workspace[];
 
-  constructor(name: string, sizes: number[], rng: Rng) {
+  constructor(name: string, sizes: number[], rng: Rng, backend: Backend = compute()) {
     this.sizes = sizes;
+    this.backend = backend;
+    const param = (pname: string, size: number, bound: number): Param => {
+      const data = backend.alloc(size);
+      for (let i = 0; i < size; i++) data[i] = rng.uniform(-bound, bound);
+      return { name: pname, group: 'mlp', data, grad: backend.alloc(size) };
+    };
     for (let l = 0; l + 1 < sizes.length; l++) {
       const bound = 1 / Math.sqrt(sizes[l]!);
-      this.weights.push(
-        makeParam(`${name}.W${l}`, 'mlp', sizes[l]! * sizes[l + 1]!, uniformInit(rng, bound)),
-      );
-      this.biases.push(makeParam(`${name}.b${l}`, 'mlp', sizes[l + 1]!, uniformInit(rng, bound)));
+      this.weights.push(param(`${name}.W${l}`, sizes[l]! * sizes[l + 1]!, bound));
+      this.biases.push(param(`${name}.b${l}`, sizes[l + 1]!, bound));
     }
+    this.input = new Workspace(backend);
+    this.acts = this.weights.map(() => new Workspace(backend));
+    this.grads = sizes.map(() => new Workspace(backend));
   }
 
   /** All parameters, weights then biases per layer. */
@@ -85,43 +65,57 @@ export class Mlp {
 
   /** Forward pass on n rows. */
   forward(x: Float32Array, n: number): MlpTape {
-    const inputs: Float32Array[] = [];
-    let h = x;
     const L = this.weights.length;
+    const h0 = this.input.get(n * this.sizes[0]!);
+    h0.set(x.subarray(0, n * this.sizes[0]!));
+    const inputs: Float32Array[] = [];
+    const outputs: Float32Array[] = [];
+    let h = h0;
     for (let l = 0; l < L; l++) {
       inputs.push(h);
-      const outD = this.sizes[l + 1]!;
-      const y = new Float32Array(n * outD);
-      linearForward(h, n, this.weights[l]!.data, this.biases[l]!.data, this.sizes[l]!, outD, y);
-      if (l + 1 < L) for (let i = 0; i < y.length; i++) if (y[i]! < 0) y[i] = 0;
+      const y = this.acts[l]!.get(n * this.sizes[l + 1]!);
+      this.backend.linearForward({
+        x: h,
+        w: this.weights[l]!.data,
+        b: this.biases[l]!.data,
+        y,
+        batch: n,
+        inDim: this.sizes[l]!,
+        outDim: this.sizes[l + 1]!,
+        relu: l + 1 < L,
+      });
+      outputs.push(y);
       h = y;
     }
-    return { n, inputs, output: h };
+    return { n, inputs, outputs, output: h };
   }
 
   /** Accumulates parameter gradients from dOutput; returns the gradient w.r.t. the input if asked. */
   backward(tape: MlpTape, dOutput: Float32Array, wantInputGrad = false): Float32Array | null {
-    let dy = dOutput;
-    for (let l = this.weights.length - 1; l >= 0; l--) {
-      const inD = this.sizes[l]!;
-      const x = tape.inputs[l]!;
+    const L = this.weights.length;
+    const n = tape.n;
+    let dy = this.grads[L]!.get(n * this.sizes[L]!);
+    dy.set(dOutput.subarray(0, n * this.sizes[L]!));
+    for (let l = L - 1; l >= 0; l--) {
       const needDx = l > 0 || wantInputGrad;
-      const dx = needDx ? new Float32Array(tape.n * inD) : null;
-      linearBackward(
-        x,
-        tape.n,
-        this.weights[l]!.data,
-        inD,
-        this.sizes[l + 1]!,
+      const dx = needDx ? this.grads[l]!.get(n * this.sizes[l]!) : null;
+      this.backend.linearBackward({
+        x: tape.inputs[l]!,
+        w: this.weights[l]!.data,
+        y: tape.outputs[l]!,
         dy,
-        this.weights[l]!.grad,
-        this.biases[l]!.grad,
         dx,
-      );
-      if (l > 0 && dx) for (let i = 0; i < dx.length; i++) if (x[i]! <= 0) dx[i] = 0; // ReLU of the previous layer
+        dw: this.weights[l]!.grad,
+        db: this.biases[l]!.grad,
+        batch: n,
+        inDim: this.sizes[l]!,
+        outDim: this.sizes[l + 1]!,
+        relu: l + 1 < L,
+        accumulate: true,
+      });
       if (!dx) return null;
       dy = dx;
     }
-    return dy;
+    return Float32Array.from(dy);
   }
 }

@@ -1,46 +1,37 @@
 /**
  * TensoRF vector-matrix (VM) decomposition: for each mode m the feature is plane_m(x_a, x_b) · line_m(x_v), with
- * (a, b) = [[0,1],[0,2],[1,2]][m] and v = [2,1,0][m]. Plane m of C components is stored (C, R_b, R_a), line m
- * (C, R_v). Inputs are box coordinates in [−1, 1]³, sampled bilinearly/linearly with aligned corners.
+ * (a, b) = [[0,1],[0,2],[1,2]][m] and v = [2,1,0][m]. Plane m is stored channel-last (R_b, R_a, C), line m
+ * (R_v, C). Inputs are box coordinates in [−1, 1]³, sampled bilinearly/linearly with aligned corners; the
+ * gathers and their scatter-add backward run on the numeric backend.
  */
 import type { Rng } from '../core/rng.ts';
-import { makeParam, type Param } from './params.ts';
+import { type Backend, MATRIX_MODE, VECTOR_MODE } from '../kernels/backend.ts';
+import { compute } from './compute.ts';
+import type { Param } from './params.ts';
 
-const PLANE_AXES = [
-  [0, 1],
-  [0, 2],
-  [1, 2],
-] as const;
-const LINE_AXIS = [2, 1, 0] as const;
-
-/** Continuous index and its lower cell and fraction for coordinate x ∈ [−1, 1] on R points. */
-function locate(x: number, R: number): [number, number] {
-  let f = ((x + 1) / 2) * (R - 1);
-  if (f < 0) f = 0;
-  if (f > R - 1) f = R - 1;
-  let i = Math.floor(f);
-  if (i >= R - 1) i = Math.max(0, R - 2);
-  return [i, f - i];
-}
+type Res = [number, number, number];
 
 /** A VM-decomposed feature grid with `components` channels per mode (3·components outputs). */
 export class VmGrid {
   readonly components: number;
-  res: [number, number, number];
+  res: Res;
   planes: Param[];
   lines: Param[];
   readonly name: string;
+  private readonly backend: Backend;
 
-  constructor(name: string, components: number, res: [number, number, number], rng: Rng, initScale = 0.1) {
+  constructor(name: string, components: number, res: Res, rng: Rng, initScale = 0.1, backend: Backend = compute()) {
     this.name = name;
     this.components = components;
     this.res = res;
-    this.planes = PLANE_AXES.map(([a, b], m) =>
-      makeParam(`${name}.plane${m}`, 'grid', components * res[a] * res[b], () => initScale * rng.normal()),
-    );
-    this.lines = LINE_AXIS.map((v, m) =>
-      makeParam(`${name}.line${m}`, 'grid', components * res[v], () => initScale * rng.normal()),
-    );
+    this.backend = backend;
+    const make = (pname: string, size: number): Param => {
+      const data = backend.alloc(size);
+      for (let i = 0; i < size; i++) data[i] = initScale * rng.normal();
+      return { name: pname, group: 'grid', data, grad: backend.alloc(size) };
+    };
+    this.planes = MATRIX_MODE.map(([a, b], m) => make(`${name}.plane${m}`, res[a]! * res[b]! * components));
+    this.lines = VECTOR_MODE.map((v, m) => make(`${name}.line${m}`, res[v]! * components));
   }
 
   /** Number of output features per point. */
@@ -53,123 +44,76 @@ export class VmGrid {
     return [...this.planes, ...this.lines];
   }
 
-  /** out[n × 3C] with out[i, m·C + c] = plane_m[c](x) · line_m[c](x). */
-  gather(xyz: Float32Array, n: number, out: Float32Array): void {
-    const C = this.components;
-    for (let m = 0; m < 3; m++) {
-      const [a, b] = PLANE_AXES[m]!;
-      const v = LINE_AXIS[m]!;
-      const Ra = this.res[a];
-      const Rb = this.res[b];
-      const Rv = this.res[v];
-      const P = this.planes[m]!.data;
-      const L = this.lines[m]!.data;
-      for (let i = 0; i < n; i++) {
-        const [ia, fa] = locate(xyz[i * 3 + a]!, Ra);
-        const [ib, fb] = locate(xyz[i * 3 + b]!, Rb);
-        const [iv, fv] = locate(xyz[i * 3 + v]!, Rv);
-        const w00 = (1 - fa) * (1 - fb);
-        const w10 = fa * (1 - fb);
-        const w01 = (1 - fa) * fb;
-        const w11 = fa * fb;
-        const base = ib * Ra + ia;
-        for (let c = 0; c < C; c++) {
-          const p = c * Ra * Rb + base;
-          const pv = P[p]! * w00 + P[p + 1]! * w10 + P[p + Ra]! * w01 + P[p + Ra + 1]! * w11;
-          const l = c * Rv + iv;
-          const lv = L[l]! * (1 - fv) + L[l + 1]! * fv;
-          out[i * 3 * C + m * C + c] = pv * lv;
-        }
-      }
-    }
+  private args(coords: Float32Array, n: number, sum: boolean) {
+    return {
+      planes: [this.planes[0]!.data, this.planes[1]!.data, this.planes[2]!.data] as const,
+      lines: [this.lines[0]!.data, this.lines[1]!.data, this.lines[2]!.data] as const,
+      res: this.res,
+      comps: this.components,
+      coords,
+      n,
+      sum,
+    };
   }
 
-  /** Accumulates plane and line gradients from dOut[n × 3C]. */
-  scatter(xyz: Float32Array, n: number, dOut: Float32Array): void {
-    const C = this.components;
-    for (let m = 0; m < 3; m++) {
-      const [a, b] = PLANE_AXES[m]!;
-      const v = LINE_AXIS[m]!;
-      const Ra = this.res[a];
-      const Rb = this.res[b];
-      const Rv = this.res[v];
-      const P = this.planes[m]!.data;
-      const L = this.lines[m]!.data;
-      const gP = this.planes[m]!.grad;
-      const gL = this.lines[m]!.grad;
-      for (let i = 0; i < n; i++) {
-        const [ia, fa] = locate(xyz[i * 3 + a]!, Ra);
-        const [ib, fb] = locate(xyz[i * 3 + b]!, Rb);
-        const [iv, fv] = locate(xyz[i * 3 + v]!, Rv);
-        const w00 = (1 - fa) * (1 - fb);
-        const w10 = fa * (1 - fb);
-        const w01 = (1 - fa) * fb;
-        const w11 = fa * fb;
-        const base = ib * Ra + ia;
-        for (let c = 0; c < C; c++) {
-          const g = dOut[i * 3 * C + m * C + c]!;
-          if (g === 0) continue;
-          const p = c * Ra * Rb + base;
-          const pv = P[p]! * w00 + P[p + 1]! * w10 + P[p + Ra]! * w01 + P[p + Ra + 1]! * w11;
-          const l = c * Rv + iv;
-          const lv = L[l]! * (1 - fv) + L[l + 1]! * fv;
-          const gp = g * lv;
-          gP[p]! += gp * w00;
-          gP[p + 1]! += gp * w10;
-          gP[p + Ra]! += gp * w01;
-          gP[p + Ra + 1]! += gp * w11;
-          const gl = g * pv;
-          gL[l]! += gl * (1 - fv);
-          gL[l + 1]! += gl * fv;
-        }
-      }
-    }
+  /** out[n × 3C] with out[i, m·C + c] = plane_m[c](x) · line_m[c](x); with `sum`, out[n] holds their sum. */
+  gather(coords: Float32Array, n: number, out: Float32Array, sum = false): void {
+    if (n === 0) return;
+    this.backend.vmGather({ ...this.args(coords, n, sum), out });
+  }
+
+  /** Accumulates plane and line gradients from the gradient of gather's output. */
+  scatter(coords: Float32Array, n: number, gradOut: Float32Array, sum = false): void {
+    if (n === 0) return;
+    this.backend.vmScatter({
+      ...this.args(coords, n, sum),
+      gradOut,
+      gradPlanes: [this.planes[0]!.grad, this.planes[1]!.grad, this.planes[2]!.grad],
+      gradLines: [this.lines[0]!.grad, this.lines[1]!.grad, this.lines[2]!.grad],
+    });
   }
 
   /** Resamples planes and lines to a new resolution (bilinear, aligned corners); gradients are reset. */
-  upsample(res: [number, number, number]): void {
+  upsample(res: Res): void {
     const C = this.components;
-    const resize1 = (src: Float32Array, R0: number, R1: number): Float32Array => {
-      const out = new Float32Array(C * R1);
-      for (let c = 0; c < C; c++) {
-        for (let j = 0; j < R1; j++) {
-          const f = R1 === 1 ? 0 : (j / (R1 - 1)) * (R0 - 1);
-          const i0 = Math.min(Math.floor(f), R0 - 1);
-          const i1 = Math.min(i0 + 1, R0 - 1);
-          const t = f - i0;
-          out[c * R1 + j] = src[c * R0 + i0]! * (1 - t) + src[c * R0 + i1]! * t;
-        }
-      }
-      return out;
+    const taps = (j: number, R0: number, R1: number): [number, number, number] => {
+      const f = R1 === 1 ? 0 : (j / (R1 - 1)) * (R0 - 1);
+      const i0 = Math.min(Math.floor(f), R0 - 1);
+      return [i0, Math.min(i0 + 1, R0 - 1), f - i0];
+    };
+    const replace = (p: Param, data: Float32Array): Param => {
+      this.backend.free(p.data);
+      this.backend.free(p.grad);
+      const d = this.backend.alloc(data.length);
+      d.set(data);
+      return { ...p, data: d, grad: this.backend.alloc(data.length) };
     };
     this.planes = this.planes.map((p, m) => {
-      const [a, b] = PLANE_AXES[m]!;
-      const [Ra0, Rb0, Ra1, Rb1] = [this.res[a], this.res[b], res[a], res[b]];
-      const out = new Float32Array(C * Ra1 * Rb1);
-      for (let c = 0; c < C; c++) {
-        for (let jb = 0; jb < Rb1; jb++) {
-          const fb = Rb1 === 1 ? 0 : (jb / (Rb1 - 1)) * (Rb0 - 1);
-          const b0 = Math.min(Math.floor(fb), Rb0 - 1);
-          const b1 = Math.min(b0 + 1, Rb0 - 1);
-          const tb = fb - b0;
-          for (let ja = 0; ja < Ra1; ja++) {
-            const fa = Ra1 === 1 ? 0 : (ja / (Ra1 - 1)) * (Ra0 - 1);
-            const a0 = Math.min(Math.floor(fa), Ra0 - 1);
-            const a1 = Math.min(a0 + 1, Ra0 - 1);
-            const ta = fa - a0;
-            const at = (bb: number, aa: number) => p.data[c * Ra0 * Rb0 + bb * Ra0 + aa]!;
-            out[c * Ra1 * Rb1 + jb * Ra1 + ja] =
-              (at(b0, a0) * (1 - ta) + at(b0, a1) * ta) * (1 - tb) +
-              (at(b1, a0) * (1 - ta) + at(b1, a1) * ta) * tb;
+      const [a, b] = MATRIX_MODE[m]!;
+      const [Ra0, Rb0, Ra1, Rb1] = [this.res[a]!, this.res[b]!, res[a]!, res[b]!];
+      const out = new Float32Array(Ra1 * Rb1 * C);
+      for (let jb = 0; jb < Rb1; jb++) {
+        const [b0, b1, tb] = taps(jb, Rb0, Rb1);
+        for (let ja = 0; ja < Ra1; ja++) {
+          const [a0, a1, ta] = taps(ja, Ra0, Ra1);
+          for (let c = 0; c < C; c++) {
+            const at = (bb: number, aa: number) => p.data[(bb * Ra0 + aa) * C + c]!;
+            out[(jb * Ra1 + ja) * C + c] =
+              (at(b0, a0) * (1 - ta) + at(b0, a1) * ta) * (1 - tb) + (at(b1, a0) * (1 - ta) + at(b1, a1) * ta) * tb;
           }
         }
       }
-      return { ...p, data: out, grad: new Float32Array(out.length) };
+      return replace(p, out);
     });
     this.lines = this.lines.map((l, m) => {
-      const v = LINE_AXIS[m]!;
-      const data = resize1(l.data, this.res[v], res[v]);
-      return { ...l, data, grad: new Float32Array(data.length) };
+      const v = VECTOR_MODE[m]!;
+      const [R0, R1] = [this.res[v]!, res[v]!];
+      const out = new Float32Array(R1 * C);
+      for (let j = 0; j < R1; j++) {
+        const [i0, i1, t] = taps(j, R0, R1);
+        for (let c = 0; c < C; c++) out[j * C + c] = l.data[i0 * C + c]! * (1 - t) + l.data[i1 * C + c]! * t;
+      }
+      return replace(l, out);
     });
     this.res = res;
   }
@@ -179,28 +123,30 @@ export class VmGrid {
     const C = this.components;
     let total = 0;
     this.planes.forEach((p, m) => {
-      const [a, b] = PLANE_AXES[m]!;
-      const Ra = this.res[a];
-      const Rb = this.res[b];
+      const [a, b] = MATRIX_MODE[m]!;
+      const Ra = this.res[a]!;
+      const Rb = this.res[b]!;
       const countA = C * Rb * (Ra - 1);
       const countB = C * (Rb - 1) * Ra;
-      for (let c = 0; c < C; c++) {
-        for (let jb = 0; jb < Rb; jb++) {
-          for (let ja = 0; ja < Ra; ja++) {
-            const i = c * Ra * Rb + jb * Ra + ja;
+      const d = p.data;
+      const g = p.grad;
+      for (let jb = 0; jb < Rb; jb++) {
+        for (let ja = 0; ja < Ra; ja++) {
+          const i = (jb * Ra + ja) * C;
+          for (let c = 0; c < C; c++) {
             if (ja + 1 < Ra) {
-              const d = p.data[i + 1]! - p.data[i]!;
-              total += (weight * d * d) / countA;
-              const g = (2 * weight * d) / countA;
-              p.grad[i + 1]! += g;
-              p.grad[i]! -= g;
+              const diff = d[i + C + c]! - d[i + c]!;
+              total += (weight * diff * diff) / countA;
+              const gg = (2 * weight * diff) / countA;
+              g[i + C + c]! += gg;
+              g[i + c]! -= gg;
             }
             if (jb + 1 < Rb) {
-              const d = p.data[i + Ra]! - p.data[i]!;
-              total += (weight * d * d) / countB;
-              const g = (2 * weight * d) / countB;
-              p.grad[i + Ra]! += g;
-              p.grad[i]! -= g;
+              const diff = d[i + Ra * C + c]! - d[i + c]!;
+              total += (weight * diff * diff) / countB;
+              const gg = (2 * weight * diff) / countB;
+              g[i + Ra * C + c]! += gg;
+              g[i + c]! -= gg;
             }
           }
         }

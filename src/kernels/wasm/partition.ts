@@ -1,10 +1,5 @@
 /** Splitting work across threads: contiguous, aligned ranges that do not depend on timing. */
 
-/** Number of parts worth using: at most `threads`, and at least `grain` units of work per part. */
-export function partCount(threads: number, work: number, grain: number): number {
-  return Math.max(1, Math.min(threads, Math.floor(work / grain)));
-}
-
 /** Splits [0, total) into `parts` contiguous ranges with inner boundaries at multiples of `align`. */
 export function splitRange(total: number, parts: number, align = 1): [number, number][] {
   const units = Math.ceil(total / align);

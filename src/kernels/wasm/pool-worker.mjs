@@ -1,5 +1,6 @@
-// Worker thread of the kernel pool: instantiates the kernel module on the shared memory, then runs the tasks
-// the main thread posts into its control slot (function index + numeric arguments) until told to stop.
+// Worker thread of the kernel pool: instantiates the kernel module on the shared memory; when woken through its
+// control slot (function index, scratch), takes chunks (argument lists) from the shared counter until none are
+// left, then reports done. Stops when the function index is negative.
 // Plain JavaScript so it starts without any TypeScript loader. Control layout: see pool.ts.
 import { workerData } from 'node:worker_threads';
 
@@ -41,14 +42,23 @@ for (;;) {
   seen = seq;
   const fn = ctl[base + 1];
   if (fn < 0) break;
-  const argc = ctl[base + 2];
-  args.length = argc;
-  const a0 = (base + layout.argOffsetInts) / 2;
-  for (let i = 0; i < argc; i++) args[i] = f64[a0 + i];
+  const scratchArg = ctl[base + 2];
+  const scratch = f64[(base + 4) / 2];
+  const count = Atomics.load(ctl, layout.count);
   try {
-    fns[fn](...args);
+    for (;;) {
+      const c = Atomics.add(ctl, layout.next, 1);
+      if (c >= count) break;
+      const at = layout.table + c * layout.chunkArgs;
+      const argc = f64[at];
+      args.length = argc;
+      for (let i = 0; i < argc; i++) args[i] = f64[at + 1 + i];
+      if (scratchArg >= 0) args[scratchArg] = scratch;
+      fns[fn](...args);
+    }
   } catch (error) {
     fail(error);
+    Atomics.store(ctl, layout.next, count);
   }
   Atomics.add(ctl, layout.done, 1);
   Atomics.notify(ctl, layout.done);

@@ -1,23 +1,31 @@
 /**
- * A pool of worker threads that run kernel exports on one shared WasmMemory. The calling thread takes
- * part 0 of every task itself and blocks (Atomics.wait) until the workers finish theirs, so calls are
- * synchronous. Workers spin briefly between tasks, then sleep; they are unref'd so they never keep the
- * process alive, and dispose() stops them.
+ * A pool of worker threads that run kernel exports on one shared WebAssembly.Memory. A call is a list of
+ * chunks (argument lists of one kernel export); the calling thread and the woken workers take chunks from a
+ * shared counter until none are left, so a thread that is descheduled (busy machine) simply does fewer chunks.
+ * Results do not depend on which thread runs a chunk. The calling thread blocks (Atomics.wait) until the workers
+ * are done, so calls are synchronous. Workers spin briefly between calls, then sleep; they are unref'd so they
+ * never keep the process alive, and dispose() stops them.
  */
 import { Worker } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from './wasm-api.ts';
+
+/** Most chunks one call may have. */
+export const MAX_CHUNKS = 64;
+/** Most arguments one kernel export may take. */
+const MAX_ARGS = 31;
 
 /** Int32 indices / sizes of the control block shared with pool-worker.mjs. */
 const LAYOUT = {
   ready: 0,
   error: 1,
   done: 16,
-  errorByte: 128,
+  next: 32,
+  count: 33,
+  errorByte: 192,
   errorBytes: 1024,
-  slot0: 288,
-  slotInts: 64,
-  argOffsetInts: 4,
-  maxArgs: 28,
+  slot0: 320,
+  slotInts: 16,
+  chunkArgs: MAX_ARGS + 1,
 } as const;
 
 /** Busy-wait iterations before a thread sleeps on a futex. */
@@ -30,6 +38,7 @@ export type KernelFn = (...args: number[]) => unknown;
 export class WorkerPool {
   private readonly ctl: Int32Array;
   private readonly f64: Float64Array;
+  private readonly table: number;
   private readonly workers: Worker[] = [];
   private readonly seq: number[];
   private disposed = false;
@@ -41,14 +50,17 @@ export class WorkerPool {
     private readonly names: readonly string[],
     count: number,
   ) {
-    const control = new SharedArrayBuffer((LAYOUT.slot0 + count * LAYOUT.slotInts) * 4);
+    const tableInts = LAYOUT.slot0 + count * LAYOUT.slotInts;
+    const control = new SharedArrayBuffer(tableInts * 4 + MAX_CHUNKS * LAYOUT.chunkArgs * 8);
     this.ctl = new Int32Array(control);
     this.f64 = new Float64Array(control);
+    this.table = tableInts / 2;
     this.seq = new Array<number>(count).fill(0);
     const url = new URL('./pool-worker.mjs', import.meta.url);
+    const layout = { ...LAYOUT, table: this.table };
     for (let index = 0; index < count; index++) {
       const worker = new Worker(url, {
-        workerData: { module, memory, control, index, names, spin: SPIN, layout: LAYOUT },
+        workerData: { module, memory, control, index, names, spin: SPIN, layout },
         execArgv: [],
       });
       worker.unref();
@@ -78,37 +90,62 @@ export class WorkerPool {
   }
 
   /**
-   * Runs fns[fn](...parts[i]) for every part: part 0 on the calling thread, part i on worker i-1, and
-   * returns when all are done. parts.length must be at most size + 1.
+   * Runs fn over every chunk (chunk args in order) on the calling thread and up to chunks-1 workers, returning
+   * when all are done. When scratchArg >= 0, that argument is replaced by scratch[thread] of the executing
+   * thread (0 = caller, w+1 = worker w): per-thread work space.
    */
-  run(fn: number, local: KernelFn, parts: readonly (readonly number[])[]): void {
+  run(
+    fn: number,
+    local: KernelFn,
+    chunks: readonly (readonly number[])[],
+    scratchArg = -1,
+    scratch: number[] = [],
+  ): void {
     if (this.disposed) throw new Error('backend was disposed');
-    const remote = parts.length - 1;
-    if (remote > this.workers.length)
-      throw new RangeError(`${parts.length} parts for ${this.workers.length} workers`);
+    const n = chunks.length;
+    if (n > MAX_CHUNKS) throw new RangeError(`${n} chunks (at most ${MAX_CHUNKS})`);
+    for (let c = 0; c < n; c++) {
+      const args = chunks[c]!;
+      if (args.length > MAX_ARGS) throw new RangeError(`too many kernel arguments (${args.length})`);
+      const at = this.table + c * LAYOUT.chunkArgs;
+      this.f64[at] = args.length;
+      for (let i = 0; i < args.length; i++) this.f64[at + 1 + i] = args[i]!;
+    }
+    Atomics.store(this.ctl, LAYOUT.count, n);
+    Atomics.store(this.ctl, LAYOUT.next, 0);
     Atomics.store(this.ctl, LAYOUT.done, 0);
-    for (let w = 0; w < remote; w++) {
-      const args = parts[w + 1]!;
-      if (args.length > LAYOUT.maxArgs) throw new RangeError(`too many kernel arguments (${args.length})`);
+    const woken = Math.min(this.workers.length, n - 1);
+    for (let w = 0; w < woken; w++) {
       const base = LAYOUT.slot0 + w * LAYOUT.slotInts;
       this.ctl[base + 1] = fn;
-      this.ctl[base + 2] = args.length;
-      const a0 = (base + LAYOUT.argOffsetInts) / 2;
-      for (let i = 0; i < args.length; i++) this.f64[a0 + i] = args[i]!;
+      this.ctl[base + 2] = scratchArg;
+      this.f64[(base + 4) / 2] = scratch[w + 1] ?? 0;
       this.seq[w] = (this.seq[w]! + 1) | 0;
       Atomics.store(this.ctl, base, this.seq[w]!);
       Atomics.notify(this.ctl, base, 1);
     }
     let localError: unknown = null;
     try {
-      local(...parts[0]!);
+      for (;;) {
+        const c = Atomics.add(this.ctl, LAYOUT.next, 1);
+        if (c >= n) break;
+        const args = chunks[c]!;
+        if (scratchArg >= 0) {
+          const mine = [...args];
+          mine[scratchArg] = scratch[0] ?? 0;
+          local(...mine);
+        } else {
+          local(...args);
+        }
+      }
     } catch (error) {
       localError = error;
+      Atomics.store(this.ctl, LAYOUT.next, n); // let the workers stop early
     }
     let spins = 0;
     for (;;) {
       const done = Atomics.load(this.ctl, LAYOUT.done);
-      if (done >= remote) break;
+      if (done >= woken) break;
       if (++spins > SPIN) Atomics.wait(this.ctl, LAYOUT.done, done, 50);
     }
     if (localError) throw localError;

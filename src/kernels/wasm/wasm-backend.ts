@@ -33,8 +33,8 @@ import { checkAdam, checkGemm, checkGrid, checkRows, checkVm, checkVmGrads } fro
 import { linearBackwardVia, linearForwardVia } from '../linear.ts';
 import { Heap } from './heap.ts';
 import { loadKernelModule, type SimdVariant } from './loader.ts';
-import { partCount, splitRange, splitRays } from './partition.ts';
-import { type KernelFn, WorkerPool } from './pool.ts';
+import { splitRange, splitRays } from './partition.ts';
+import { type KernelFn, MAX_CHUNKS, WorkerPool } from './pool.ts';
 import { wasm } from './wasm-api.ts';
 
 /** Options of the WASM backend. */
@@ -72,7 +72,9 @@ type KernelName = (typeof KERNELS)[number];
 
 /** Heap starts above the first 64 KiB, which holds the module's static data. */
 const HEAP_BASE = 65536;
-/** Minimum work units per thread before a call is split (keeps tiny calls on the calling thread). */
+/** Chunks per thread for calls that split freely (so a descheduled thread's share is picked up by others). */
+const CHUNKS_PER_THREAD = 4;
+/** Minimum work units per chunk (keeps tiny calls on the calling thread). */
 const GRAIN = {
   flops: 1 << 19,
   elements: 1 << 15,
@@ -205,52 +207,37 @@ export class WasmBackend implements Backend {
     this.pool?.dispose();
   }
 
-  /** GEMM with 4x8 SIMD tiles, split by rows of C (or columns when C has few rows). */
+  /** GEMM with 4x8 SIMD tiles, split into 4-row blocks of C, or 8-column blocks when C has few rows. */
   gemm(g: GemmArgs): void {
     checkGemm(g);
     const { m, n, k } = g;
     if (m === 0 || n === 0) return;
-    const tilesM = Math.ceil(m / 4);
-    const tilesN = Math.ceil(n / 8);
-    const byRows = tilesM >= 4 * this.threads || tilesM >= tilesN;
-    const parts = Math.min(
-      partCount(this.threads, 2 * m * n * Math.max(k, 1), GRAIN.flops),
-      byRows ? tilesM : tilesN,
-    );
-    const ranges = splitRange(byRows ? m : n, parts, byRows ? 4 : 8);
+    // Every chunk packs op(B) for its columns (k × its columns): split rows only while chunks keep >= 128 rows
+    // to amortise that, otherwise split columns (>= 16 per chunk).
+    const wanted = this.chunkCount(2 * m * n * Math.max(k, 1), GRAIN.flops);
+    const rowChunks = Math.min(wanted, Math.max(1, Math.floor(m / 128)));
+    const colChunks = Math.min(wanted, Math.max(1, Math.floor(n / 16)));
+    const byRows = rowChunks >= colChunks;
+    const ranges = splitRange(byRows ? m : n, byRows ? rowChunks : colChunks, byRows ? 4 : 8);
     const sAi = g.transA ? 1 : k;
     const sAk = g.transA ? m : 1;
     const sBk = g.transB ? 1 : n;
     const sBj = g.transB ? k : 1;
-    this.call('gemm', parts, (s) => {
-      const a = s.in(g.a);
-      const b = s.in(g.b);
-      const c = g.accumulate ? s.inout(g.c) : s.out(g.c);
-      const bias = s.in(g.bias);
-      return ranges.map(([lo, hi], t) => {
-        const [i0, i1, j0, j1] = byRows ? [lo, hi, 0, n] : [0, m, lo, hi];
-        const acc = g.accumulate ? 1 : 0;
-        return [
-          a,
-          sAi,
-          sAk,
-          b,
-          sBk,
-          sBj,
-          c,
-          n,
-          bias,
-          k,
-          i0,
-          i1,
-          j0,
-          j1,
-          acc,
-          g.relu ? 1 : 0,
-          this.scratchFor(t),
-        ];
-      });
-    });
+    this.call(
+      'gemm',
+      (s) => {
+        const a = s.in(g.a);
+        const b = s.in(g.b);
+        const c = g.accumulate ? s.inout(g.c) : s.out(g.c);
+        const bias = s.in(g.bias);
+        return ranges.map(([lo, hi]) => {
+          const [i0, i1, j0, j1] = byRows ? [lo, hi, 0, n] : [0, m, lo, hi];
+          const acc = g.accumulate ? 1 : 0;
+          return [a, sAi, sAk, b, sBk, sBj, c, n, bias, k, i0, i1, j0, j1, acc, g.relu ? 1 : 0, 0];
+        });
+      },
+      16,
+    );
   }
 
   /** y = max(x, 0). */
@@ -274,9 +261,9 @@ export class WasmBackend implements Backend {
     chk.checkCount('cols', cols);
     chk.checkLength('x', x, rows * cols);
     chk.checkLength('out', out, cols);
-    const parts = Math.min(partCount(this.threads, rows * cols, GRAIN.elements), Math.ceil(cols / 16));
+    const parts = Math.min(this.chunkCount(rows * cols, GRAIN.elements), Math.ceil(cols / 16));
     const ranges = splitRange(cols, Math.max(parts, 1), 16);
-    this.call('colSum', ranges.length, (s) => {
+    this.call('colSum', (s) => {
       const px = s.in(x);
       const po = accumulate ? s.inout(out) : s.out(out);
       return ranges.map(([j0, j1]) => [px, rows, cols, po, j0, j1, accumulate ? 1 : 0]);
@@ -296,9 +283,8 @@ export class WasmBackend implements Backend {
   /** VM lookup, split by points. */
   vmGather(a: VmGatherArgs): void {
     checkVm(a, a.out, 'out');
-    const parts = partCount(this.threads, a.n, GRAIN.points);
-    const ranges = splitRange(a.n, parts);
-    this.call('vmGather', parts, (s) => {
+    const ranges = splitRange(a.n, this.chunkCount(a.n, GRAIN.points));
+    this.call('vmGather', (s) => {
       const head = vmHead(s, a);
       const coords = s.in(a.coords);
       const out = s.out(a.out);
@@ -306,36 +292,34 @@ export class WasmBackend implements Backend {
     });
   }
 
-  /** VM backward: every thread walks all points and updates only the plane rows / line texels it owns. */
+  /** VM backward: one chunk per thread; each walks all points and updates only the plane rows / line texels it owns. */
   vmScatter(a: VmScatterArgs): void {
     checkVm(a, a.gradOut, 'gradOut');
     checkVmGrads(a);
-    const parts = Math.min(partCount(this.threads, a.n * a.comps, GRAIN.points), Math.min(...a.res));
-    this.call('vmScatter', parts, (s) => {
-      const head = vmHead(s, a);
-      const grads = [...a.gradPlanes, ...a.gradLines].map((g) => s.inout(g));
-      const coords = s.in(a.coords);
-      const gradOut = s.in(a.gradOut);
-      const [rx, ry, rz] = a.res;
-      const tail = [rx, ry, rz, a.comps, coords, gradOut, a.sum ? 1 : 0, a.n];
-      return Array.from({ length: parts }, (_, t) => [
-        ...head.slice(0, 6),
-        ...grads,
-        ...tail,
-        t,
-        parts,
-        this.scratchFor(t),
-      ]);
-    });
+    if (12 * a.comps > (this.exports.gemmScratchBytes() as number))
+      throw new RangeError(`too many components (${a.comps})`);
+    const parts = Math.min(this.ownerCount(a.n * a.comps, GRAIN.points), Math.min(...a.res));
+    this.call(
+      'vmScatter',
+      (s) => {
+        const head = vmHead(s, a);
+        const grads = [...a.gradPlanes, ...a.gradLines].map((g) => s.inout(g));
+        const coords = s.in(a.coords);
+        const gradOut = s.in(a.gradOut);
+        const [rx, ry, rz] = a.res;
+        const tail = [rx, ry, rz, a.comps, coords, gradOut, a.sum ? 1 : 0, a.n];
+        return Array.from({ length: parts }, (_, t) => [...head.slice(0, 6), ...grads, ...tail, t, parts, 0]);
+      },
+      22,
+    );
   }
 
   /** Trilinear lookup, split by points. */
   gridGather(a: GridGatherArgs): void {
     checkGrid(a, a.grid, a.out);
-    const parts = partCount(this.threads, a.n, GRAIN.points);
-    const ranges = splitRange(a.n, parts);
+    const ranges = splitRange(a.n, this.chunkCount(a.n, GRAIN.points));
     const [rx, ry, rz] = a.res;
-    this.call('gridGather', parts, (s) => {
+    this.call('gridGather', (s) => {
       const grid = s.in(a.grid);
       const coords = s.in(a.coords);
       const out = s.out(a.out);
@@ -343,13 +327,12 @@ export class WasmBackend implements Backend {
     });
   }
 
-  /** Trilinear backward, split by z slabs of the grid (each thread owns its voxels). */
+  /** Trilinear backward: one chunk per thread, each owning a z slab of the grid and walking all points. */
   gridScatter(a: GridScatterArgs): void {
     checkGrid(a, a.gradGrid, a.gradOut);
     const [rx, ry, rz] = a.res;
-    const parts = Math.min(partCount(this.threads, a.n * a.channels, GRAIN.points), rz);
-    const ranges = splitRange(rz, parts);
-    this.call('gridScatter', parts, (s) => {
+    const ranges = splitRange(rz, Math.min(this.ownerCount(a.n * a.channels, GRAIN.points), rz));
+    this.call('gridScatter', (s) => {
       const grad = s.inout(a.gradGrid);
       const coords = s.in(a.coords);
       const gradOut = s.in(a.gradOut);
@@ -365,7 +348,7 @@ export class WasmBackend implements Backend {
     chk.checkLength('weights', a.weights, ns);
     if (a.opacity) chk.checkLength('opacity', a.opacity, a.numRays);
     const ranges = this.rayRanges(a.rayStart, a.numRays);
-    this.call('renderWeights', ranges.length, (s) => {
+    this.call('renderWeights', (s) => {
       const head = [s.in(a.sigma), s.in(a.delta), s.in(a.rayStart), s.out(a.weights), s.out(a.opacity)];
       return ranges.map(([r0, r1]) => [...head, r0, r1]);
     });
@@ -380,7 +363,7 @@ export class WasmBackend implements Backend {
     chk.checkLength('gradSigma', a.gradSigma, ns);
     if (a.gradOpacity) chk.checkLength('gradOpacity', a.gradOpacity, a.numRays);
     const ranges = this.rayRanges(a.rayStart, a.numRays);
-    this.call('renderWeightsBackward', ranges.length, (s) => {
+    this.call('renderWeightsBackward', (s) => {
       const head = [
         s.in(a.sigma),
         s.in(a.delta),
@@ -401,7 +384,7 @@ export class WasmBackend implements Backend {
     chk.checkLength('values', a.values, ns * a.channels);
     chk.checkLength('out', a.out, a.numRays * a.channels);
     const ranges = this.rayRanges(a.rayStart, a.numRays);
-    this.call('compositeValues', ranges.length, (s) => {
+    this.call('compositeValues', (s) => {
       const head = [s.in(a.weights), s.in(a.values), a.channels, s.in(a.rayStart), s.out(a.out)];
       return ranges.map(([r0, r1]) => [...head, r0, r1]);
     });
@@ -417,7 +400,7 @@ export class WasmBackend implements Backend {
     if (a.gradWeights) chk.checkLength('gradWeights', a.gradWeights, ns);
     if (a.gradValues) chk.checkLength('gradValues', a.gradValues, ns * a.channels);
     const ranges = this.rayRanges(a.rayStart, a.numRays);
-    this.call('compositeValuesBackward', ranges.length, (s) => {
+    this.call('compositeValuesBackward', (s) => {
       const head = [
         s.in(a.weights),
         s.in(a.values),
@@ -437,7 +420,7 @@ export class WasmBackend implements Backend {
     checkRows(a.x, a.rows, a.cols, a);
     chk.checkLength('out', a.out, a.rows);
     const ranges = this.rowRanges(a.rows, a.cols);
-    this.call('logSumExpRows', ranges.length, (s) => {
+    this.call('logSumExpRows', (s) => {
       const head = [
         s.in(a.x),
         a.cols,
@@ -457,7 +440,7 @@ export class WasmBackend implements Backend {
     chk.checkLength('gradOut', a.gradOut, a.rows);
     chk.checkLength('gradX', a.gradX, a.rows * a.cols);
     const ranges = this.rowRanges(a.rows, a.cols);
-    this.call('logSumExpRowsBackward', ranges.length, (s) => {
+    this.call('logSumExpRowsBackward', (s) => {
       const head = [
         s.in(a.x),
         a.cols,
@@ -478,7 +461,7 @@ export class WasmBackend implements Backend {
     checkRows(a.x, a.rows, a.cols, {});
     chk.checkLength('y', a.y, a.rows * a.cols);
     const ranges = this.rowRanges(a.rows, a.cols);
-    this.call('softmaxRows', ranges.length, (s) => {
+    this.call('softmaxRows', (s) => {
       const x = s.in(a.x);
       const y = a.y === a.x ? s.inout(a.y) : s.out(a.y);
       return ranges.map(([r0, r1]) => [x, a.cols, y, r0, r1]);
@@ -491,7 +474,7 @@ export class WasmBackend implements Backend {
     chk.checkLength('gradY', a.gradY, a.rows * a.cols);
     chk.checkLength('gradX', a.gradX, a.rows * a.cols);
     const ranges = this.rowRanges(a.rows, a.cols);
-    this.call('softmaxRowsBackward', ranges.length, (s) => {
+    this.call('softmaxRowsBackward', (s) => {
       const y = s.in(a.y);
       const gy = s.in(a.gradY);
       const gx = a.gradX === a.gradY ? s.inout(a.gradX) : s.out(a.gradX);
@@ -521,25 +504,43 @@ export class WasmBackend implements Backend {
     if (this.disposed) throw new Error('backend was disposed');
   }
 
-  /** Runs kernel `name` with per-part arguments built from staged pointers. */
-  private call(name: KernelName, parts: number, build: (s: Staging) => number[][]): void {
+  /**
+   * Runs kernel `name` over the chunks (argument lists) built from staged pointers; argument `scratchArg`, when
+   * given, is replaced by the executing thread's scratch buffer.
+   */
+  private call(name: KernelName, build: (s: Staging) => number[][], scratchArg = -1): void {
     this.alive();
     const staging = new Staging(this.heap, this.stats);
     this.stats.calls++;
     let ok = false;
     try {
-      const args = build(staging);
+      const chunks = build(staging);
+      const scratch = scratchArg >= 0 ? this.scratchAll() : [];
       const fn = this.exports[name];
-      if (parts <= 1 || !this.pool) {
-        for (const a of args) fn(...a);
+      if (chunks.length <= 1 || !this.pool) {
+        for (const args of chunks) {
+          if (scratchArg >= 0) args[scratchArg] = scratch[0]!;
+          fn(...args);
+        }
       } else {
         this.stats.parallelCalls++;
-        this.pool.run(KERNELS.indexOf(name), fn, args);
+        this.pool.run(KERNELS.indexOf(name), fn, chunks, scratchArg, scratch);
       }
       ok = true;
     } finally {
       staging.finish(ok);
     }
+  }
+
+  /** Chunks for a freely splittable call of `work` units: several per thread, each at least `grain` units. */
+  private chunkCount(work: number, grain: number): number {
+    if (this.threads === 1) return 1;
+    return Math.max(1, Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * this.threads, Math.floor(work / grain)));
+  }
+
+  /** Chunks for owner-computes scatters, where every chunk walks all points: at most one per thread. */
+  private ownerCount(work: number, grain: number): number {
+    return Math.max(1, Math.min(this.threads, Math.floor(work / grain)));
   }
 
   /** Element-wise kernel over [0, n) split into 16-aligned ranges: args = head, i0, i1, tail. */
@@ -549,31 +550,30 @@ export class WasmBackend implements Backend {
     head: (s: Staging) => number[],
     tail: number[] = [],
   ): void {
-    const parts = partCount(this.threads, n, GRAIN.elements);
-    const ranges = splitRange(n, parts, 16);
-    this.call(name, parts, (s) => {
+    const ranges = splitRange(n, this.chunkCount(n, GRAIN.elements), 16);
+    this.call(name, (s) => {
       const h = head(s);
       return ranges.map(([i0, i1]) => [...h, i0, i1, ...tail]);
     });
   }
 
   private rowRanges(rows: number, cols: number): [number, number][] {
-    const byWork = partCount(this.threads, rows * Math.max(cols, 1), GRAIN.elements);
+    const byWork = this.chunkCount(rows * Math.max(cols, 1), GRAIN.elements);
     return splitRange(rows, Math.min(byWork, Math.max(1, Math.floor(rows / GRAIN.rows))));
   }
 
   private rayRanges(rayStart: I32, numRays: number): [number, number][] {
     const samples = rayStart[numRays]! - rayStart[0]!;
-    const parts = Math.min(partCount(this.threads, samples, GRAIN.samples), Math.max(1, numRays));
+    const parts = Math.min(this.chunkCount(samples, GRAIN.samples), Math.max(1, numRays));
     return splitRays(rayStart, numRays, parts);
   }
 
-  /** Per-thread GEMM packing buffer (allocated on first use). */
-  private scratchFor(t: number): number {
-    while (this.scratch.length <= t) {
+  /** Per-thread scratch buffers (GEMM packing, VM scatter), allocated on first use; index 0 is the caller. */
+  private scratchAll(): number[] {
+    while (this.scratch.length < this.threads) {
       this.scratch.push(this.heap.allocBytes(this.exports.gemmScratchBytes() as number));
     }
-    return this.scratch[t]!;
+    return this.scratch;
   }
 }
 
