@@ -48,7 +48,7 @@ export function registerSegment(program: Command): void {
     .option('--sample-pixels <n>', 'rendered training pixels the centroids are fitted on', '100000')
     .option(
       '--render-size <px>',
-      'larger side of rendered views; labels are upsampled to the frame size (default: training size)',
+      'larger side of rendered views; larger frames are rendered smaller and labels upsampled (default 512)',
     )
     .option('--per-object', 'also write objects/<id>.ply, one point cloud per instance')
     .option('--seed <n>', 'random seed (default: the run’s seed)')

@@ -25,6 +25,9 @@ import { loadRun } from './load-model.ts';
 import { sampleEmbeddings } from './sample-embeddings.ts';
 import { candidateParams, type SelectionView, selectParameter } from './select-parameter.ts';
 
+/** Larger image side views are rendered at by default (larger frames are rendered smaller and upsampled). */
+export const DEFAULT_RENDER_SIZE = 512;
+
 /** Options of a segmentation run. */
 export interface SegmentOptions {
   runDir: string;
@@ -37,7 +40,7 @@ export interface SegmentOptions {
   out: string;
   samplePixels?: number;
   sampleViews?: number;
-  /** Larger side of rendered views (labels are upsampled to the frame size); default the training size. */
+  /** Larger side of rendered views (labels are upsampled to the frame size); default DEFAULT_RENDER_SIZE. */
   renderSize?: number;
   perObject?: boolean;
   seed?: number;
@@ -87,7 +90,6 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   const run = loadRun(opts.runDir, opts.sceneDir);
   const { scene, config, render } = run;
   const rng = new Rng(opts.seed ?? config.seed).fork('segment');
-  const size = opts.renderSize ?? config.trainSize;
   const kinds = classKinds(scene);
   const things = [...kinds.things].sort((a, b) => a - b);
   const trainFrames = framesOf(scene, 'train');
@@ -155,7 +157,10 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   const maxPointsPerView = Math.ceil(300000 / Math.max(1, frames.length));
   for (const [k, frame] of frames.entries()) {
     await maybeYield();
-    const intr: Intrinsics = downscaleIntrinsics(frame.intrinsics, downscaleFactor(frame.intrinsics, size));
+    const intr: Intrinsics = downscaleIntrinsics(
+      frame.intrinsics,
+      downscaleFactor(frame.intrinsics, opts.renderSize ?? DEFAULT_RENDER_SIZE),
+    );
     const r = renderLabels(render, frame, intr);
     const inst = assignInstances(r.embedding, r.dim, r.semantic, centroids);
     const rgb8 = Uint8Array.from(r.rgb, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
