@@ -50,7 +50,8 @@ export interface SegmentOptions {
 
 /** What a segmentation run found. */
 export interface SegmentResult {
-  params: ClusterParams;
+  /** The clustering used (null for a linear-assignment run, whose ids are arg-max slots). */
+  params: ClusterParams | null;
   centroids: ClassCentroids[];
   instances: number;
   frames: number;
@@ -62,6 +63,23 @@ function fixedParams(method: ClusterParams['method'], value: number): ClusterPar
     return { method, minClusterSize: Math.round(value), minSamples: 1, allowSingleCluster: true };
   if (method === 'dbscan') return { method, eps: value, minSamples: 10 };
   return { method, bandwidth: value, binSeeding: true, minBinFreq: 10, clusterAll: false };
+}
+
+/** Instance id = arg-max slot + 1 for pixels of thing classes, 0 elsewhere. */
+function argmaxSlots(
+  logits: Float32Array,
+  k: number,
+  semantic: Uint16Array,
+  things: ReadonlySet<number>,
+): Uint16Array {
+  const out = new Uint16Array(semantic.length);
+  for (let i = 0; i < semantic.length; i++) {
+    if (!things.has(semantic[i]!)) continue;
+    let best = 0;
+    for (let j = 1; j < k; j++) if (logits[i * k + j]! > logits[i * k + best]!) best = j;
+    out[i] = best + 1;
+  }
+  return out;
 }
 
 /** Nearest-neighbour upsampling of a label map from (w0, h0) to (w, h). */
@@ -93,57 +111,68 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   const kinds = classKinds(scene);
   const things = [...kinds.things].sort((a, b) => a - b);
   const trainFrames = framesOf(scene, 'train');
-  const sample = sampleEmbeddings(
-    render,
-    trainFrames,
-    config.trainSize,
-    opts.samplePixels ?? 100000,
-    opts.sampleViews ?? 100,
-    rng.fork('sample'),
-    opts.onProgress,
-  );
-  let params: ClusterParams;
+  let params: ClusterParams | null = null;
   let selection: SegmentResult['selection'] = [];
-  if (opts.parameter === 'auto') {
-    const order = Array.from(rng.fork('selection').permutation(trainFrames.length));
-    const chosen = order
-      .slice(0, Math.max(1, Math.round(trainFrames.length / 10)))
-      .map((i) => trainFrames[i]!);
-    const views: SelectionView[] = loadTrainingViews(scene, chosen, config.trainSize).map((v) => {
-      const r = renderLabels(render, v.frame, v.intrinsics);
-      if (!v.instance || !v.semantic)
-        throw new Error(`${scene.transformsPath}: frame ${v.frame.stem} has no 2D segmenter maps`);
-      return {
-        embedding: r.embedding,
-        semantic: r.semantic,
-        segmenterInstance: Uint16Array.from(v.instance),
-        segmenterSemantic: v.semantic,
-      };
-    });
-    const sel = selectParameter(
-      sample,
-      views,
-      things,
-      kinds,
-      candidateParams(opts.method, sample.semantic.length, sample.dim),
-      rng.fork('sweep'),
-    );
-    params = sel.best;
-    selection = sel.scores;
-    for (const s of sel.scores)
-      log(`  ${JSON.stringify(s.params)} → per-frame PQ vs 2D segmenter ${(100 * s.pq).toFixed(2)}`);
+  let centroids: ClassCentroids[] = [];
+  let label: (embedding: Float32Array, dim: number, semantic: Uint16Array) => Uint16Array;
+  if (config.instanceLoss === 'linear-assignment') {
+    // Panoptic Lifting's surrogate ids: the arg-max slot (+1) of thing pixels; nothing to cluster.
+    label = (embedding, dim, semantic) => argmaxSlots(embedding, dim, semantic, kinds.things);
+    log(`linear-assignment run: ids are the arg-max of ${config.slots} slots`);
   } else {
-    params = fixedParams(opts.method, opts.parameter);
-  }
-  const centroids = extractCentroids(sample, things, params, rng.fork('final'));
-  const instances = centroids.reduce((s, c) => s + c.centroids.length, 0);
-  log(`clustered ${sample.semantic.length} pixels with ${JSON.stringify(params)}: ${instances} instances`);
-  mkdirSync(opts.out, { recursive: true });
-  writeFileAtomic(
-    join(opts.out, 'centroids.json'),
-    `${JSON.stringify({ params, embedDim: sample.dim, classes: centroids }, null, 2)}\n`,
-  );
+    const sample = sampleEmbeddings(
+      render,
+      trainFrames,
+      config.trainSize,
+      opts.samplePixels ?? 100000,
+      opts.sampleViews ?? 100,
+      rng.fork('sample'),
+      opts.onProgress,
+    );
+    if (opts.parameter === 'auto') {
+      const order = Array.from(rng.fork('selection').permutation(trainFrames.length));
+      const chosen = order
+        .slice(0, Math.max(1, Math.round(trainFrames.length / 10)))
+        .map((i) => trainFrames[i]!);
+      const views: SelectionView[] = loadTrainingViews(scene, chosen, config.trainSize).map((v) => {
+        const r = renderLabels(render, v.frame, v.intrinsics);
+        if (!v.instance || !v.semantic)
+          throw new Error(`${scene.transformsPath}: frame ${v.frame.stem} has no 2D segmenter maps`);
+        return {
+          embedding: r.embedding,
+          semantic: r.semantic,
+          segmenterInstance: Uint16Array.from(v.instance),
+          segmenterSemantic: v.semantic,
+        };
+      });
+      const sel = selectParameter(
+        sample,
+        views,
+        things,
+        kinds,
+        candidateParams(opts.method, sample.semantic.length, sample.dim),
+        rng.fork('sweep'),
+      );
+      params = sel.best;
+      selection = sel.scores;
+      for (const s of sel.scores)
+        log(`  ${JSON.stringify(s.params)} → per-frame PQ vs 2D segmenter ${(100 * s.pq).toFixed(2)}`);
+    } else {
+      params = fixedParams(opts.method, opts.parameter);
+    }
+    centroids = extractCentroids(sample, things, params, rng.fork('final'));
+    const instances = centroids.reduce((s, c) => s + c.centroids.length, 0);
+    log(`clustered ${sample.semantic.length} pixels with ${JSON.stringify(params)}: ${instances} instances`);
+    mkdirSync(opts.out, { recursive: true });
+    writeFileAtomic(
+      join(opts.out, 'centroids.json'),
+      `${JSON.stringify({ params, embedDim: sample.dim, classes: centroids }, null, 2)}\n`,
+    );
 
+    const fitted = centroids;
+    label = (embedding, dim, semantic) => assignInstances(embedding, dim, semantic, fitted);
+  }
+  const instances = params === null ? config.slots : centroids.reduce((s, c) => s + c.centroids.length, 0);
   const frames: Frame[] =
     opts.views === 'train' || opts.views === 'test' || opts.views === 'val' || opts.views === 'all'
       ? framesOf(scene, opts.views)
@@ -162,7 +191,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
       downscaleFactor(frame.intrinsics, opts.renderSize ?? DEFAULT_RENDER_SIZE),
     );
     const r = renderLabels(render, frame, intr);
-    const inst = assignInstances(r.embedding, r.dim, r.semantic, centroids);
+    const inst = label(r.embedding, r.dim, r.semantic);
     const rgb8 = Uint8Array.from(r.rgb, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
     const { w, h } = frame.intrinsics;
     const full = {
