@@ -1,0 +1,21 @@
+/**
+ * Runs every benchmark in sequence (each in its own process so timings do not interfere) and leaves their tables
+ * in bench/results/. Usage: npm run bench [-- --quick]
+ */
+import { spawnSync } from 'node:child_process';
+
+const quick = process.argv.includes('--quick');
+const runs: [string, string[]][] = [
+  ['bench/kernels.ts', []],
+  ['bench/cluster.ts', []],
+  ['bench/instance-speed.ts', quick ? ['--steps', '10'] : []],
+  ['bench/generate.ts', []],
+];
+for (const [script, args] of runs) {
+  process.stdout.write(`\n== ${script} ${args.join(' ')}\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write(`${script} failed with exit code ${r.status}\n`);
+    process.exitCode = 1;
+  }
+}
