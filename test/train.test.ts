@@ -29,7 +29,10 @@ before(async () => {
   sceneDir = writeTinyScene({ frames: 16, size: SIZE, stepDeg: 20 });
   await simulateSegmenter(sceneDir, { noise: 'none', seed: 1 });
   // Short runs use a larger MLP learning rate than the paper's 5e-4 (which assumes ~10^5 iterations).
-  const config = parseTrainConfig({ ...small, iters: 1000, seed: 3, lr: { grid: 1e-2, mlp: 2e-3 } }, 'test');
+  const config = parseTrainConfig(
+    { ...small, iters: 1000, seed: 3, lr: { grid: 1e-2, mlp: 5e-4, semantic: 2e-3, instance: 2e-3 } },
+    'test',
+  );
   model = await train({ sceneDir, runDir: mkdtempSync(join(tmpdir(), 'clift-run-')), config });
 });
 

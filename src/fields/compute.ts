@@ -16,7 +16,9 @@ export function compute(): Backend {
     current = createBackend({ kind, threads });
   } catch (e) {
     if (kind === 'ts') throw e;
-    process.stderr.write(`clift: WASM kernels unavailable (${(e as Error).message}); using the TypeScript reference\n`);
+    process.stderr.write(
+      `clift: WASM kernels unavailable (${(e as Error).message}); using the TypeScript reference\n`,
+    );
     current = createBackend({ kind: 'ts' });
   }
   return current;

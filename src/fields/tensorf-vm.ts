@@ -20,7 +20,14 @@ export class VmGrid {
   readonly name: string;
   private readonly backend: Backend;
 
-  constructor(name: string, components: number, res: Res, rng: Rng, initScale = 0.1, backend: Backend = compute()) {
+  constructor(
+    name: string,
+    components: number,
+    res: Res,
+    rng: Rng,
+    initScale = 0.1,
+    backend: Backend = compute(),
+  ) {
     this.name = name;
     this.components = components;
     this.res = res;
@@ -99,7 +106,8 @@ export class VmGrid {
           for (let c = 0; c < C; c++) {
             const at = (bb: number, aa: number) => p.data[(bb * Ra0 + aa) * C + c]!;
             out[(jb * Ra1 + ja) * C + c] =
-              (at(b0, a0) * (1 - ta) + at(b0, a1) * ta) * (1 - tb) + (at(b1, a0) * (1 - ta) + at(b1, a1) * ta) * tb;
+              (at(b0, a0) * (1 - ta) + at(b0, a1) * ta) * (1 - tb) +
+              (at(b1, a0) * (1 - ta) + at(b1, a1) * ta) * tb;
           }
         }
       }

@@ -24,7 +24,9 @@ export function candidateParams(
   dim: number,
 ): ClusterParams[] {
   if (method === 'hdbscan') {
-    const sizes = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.04].map((f) => Math.max(5, Math.round(f * points)));
+    const sizes = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.04].map((f) =>
+      Math.max(5, Math.round(f * points)),
+    );
     return [...new Set(sizes)].map((minClusterSize) => ({
       method,
       minClusterSize,

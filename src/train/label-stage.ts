@@ -61,11 +61,11 @@ export class LabelStage {
     this.semantic = new Mlp('semantic', [3, H, H, H, H, classes], rng.fork('semantic'));
     this.instance = new InstanceField(instanceOutputs(config), config.instanceHidden, rng.fork('instance'));
     this.semanticAdam = new Adam(this.semantic.params(), {
-      lr: { grid: config.lr.grid, mlp: config.lr.mlp },
+      lr: { grid: config.lr.grid, mlp: config.lr.semantic },
       beta2: 0.99,
     });
     this.instanceAdam = new Adam(this.instance.fast.params(), {
-      lr: { grid: config.lr.grid, mlp: config.lr.mlp },
+      lr: { grid: config.lr.grid, mlp: config.lr.instance },
       beta2: 0.999,
     });
     this.thingPixels = views.map((v) => {
