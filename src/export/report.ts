@@ -2,17 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../data/png.ts';
+import type { Metrics } from '../eval/evaluate.ts';
 
-/** One row of the results table. */
-export interface ReportRow {
-  method: string;
-  pq_scene: number | null;
-  sq_scene: number | null;
-  rq_scene: number | null;
-  pq_frame: number | null;
-  miou: number | null;
-  psnr: number | null;
-}
+/** One row of the results table: a method's name and its scores from `clift eval`. */
+export type ReportRow = { method: string } & Pick<
+  Metrics,
+  'pq_scene' | 'sq_scene' | 'rq_scene' | 'pq_frame' | 'miou' | 'psnr'
+>;
 
 /** What the report shows. */
 export interface ReportContent {
