@@ -60,9 +60,26 @@ test('segment consistency pulls every pixel of a segment to the segment majority
     Math.log(0.1),
   ]);
   const l = segmentConsistency(logProbs, C, [1, 1], [1, 1]);
-  // Mean log-prob favours class 0, so both pixels get target 0, including the second (argmax 1).
+  // Mean probability favours class 0, so both pixels get target 0, including the second (argmax 1).
   assert.ok(l.dLogProbs[0]! < 0 && l.dLogProbs[3]! < 0);
   assert.equal(l.dLogProbs[4], 0);
+});
+
+test('one confidently different pixel does not drag its segment away from the majority class', () => {
+  const row = (p0: number, p1: number) => [Math.log(p0), Math.log(p1), Math.log(1 - p0 - p1 + 1e-12)];
+  const logProbs = Float32Array.from([
+    ...row(0.999, 1e-6),
+    ...row(0.3, 0.7),
+    ...row(0.3, 0.7),
+    ...row(0.3, 0.7),
+  ]);
+  const l = segmentConsistency(logProbs, C, [5, 5, 5, 5], [1, 1, 1, 1]);
+  // Target is class 1 for every pixel (mean probability 0.525 vs 0.475), although the mean log-probability
+  // would pick class 0.
+  for (let r = 0; r < 4; r++) {
+    assert.ok(l.dLogProbs[r * C + 1]! < 0);
+    assert.equal(l.dLogProbs[r * C], 0);
+  }
 });
 
 test('photometric loss and gradient', () => {

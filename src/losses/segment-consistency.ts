@@ -1,6 +1,9 @@
 /**
  * Segment-consistency loss: each 2D segment is pulled toward one class, the argmax of the mean rendered
- * log-probability over the segment's pixels, with a confidence-weighted cross-entropy.
+ * probability over the segment's pixels, with a confidence-weighted cross-entropy. The original takes the argmax
+ * of the mean log-probability; with noisy masks (a dilated segment covering some confident background) that mean
+ * is dominated by the few near-zero probabilities and dragged whole objects to background, so clift averages
+ * probabilities instead.
  */
 import { type SemanticLoss, semanticCrossEntropy } from './semantic-ce.ts';
 
@@ -22,7 +25,7 @@ export function segmentConsistency(
       acc = new Float64Array(classes);
       sums.set(s, acc);
     }
-    for (let c = 0; c < classes; c++) acc[c]! += logProbs[r * classes + c]!;
+    for (let c = 0; c < classes; c++) acc[c]! += Math.exp(logProbs[r * classes + c]!);
   }
   const targetOf = new Map<number, number>();
   for (const [s, acc] of sums) {
