@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { readInstances, readRgb } from '../src/data/maps.ts';
 import { framesOf } from '../src/data/scene.ts';
+import { evaluatePrediction } from '../src/eval/evaluate.ts';
 import { psnr } from '../src/eval/psnr.ts';
+import { segmentRun } from '../src/infer/segment.ts';
 import { renderLabels } from '../src/render/label-render.ts';
 import { simulateSegmenter } from '../src/synth/segmenter2d.ts';
 import { parseTrainConfig } from '../src/train/config.ts';
@@ -23,6 +25,7 @@ const small = {
 };
 
 let sceneDir = '';
+let runDir = '';
 let model: TrainedModel;
 
 before(async () => {
@@ -33,7 +36,8 @@ before(async () => {
     { ...small, iters: 1000, seed: 3, lr: { grid: 1e-2, mlp: 5e-4, semantic: 2e-3, instance: 2e-3 } },
     'test',
   );
-  model = await train({ sceneDir, runDir: mkdtempSync(join(tmpdir(), 'clift-run-')), config });
+  runDir = mkdtempSync(join(tmpdir(), 'clift-run-'));
+  model = await train({ sceneDir, runDir, config });
 });
 
 function renderModel(m: TrainedModel) {
@@ -92,6 +96,26 @@ test('with exact masks, embeddings of different objects separate on held-out vie
   }
   const purity = agree / held.length;
   assert.ok(purity >= 0.95, `purity ${purity.toFixed(3)}`);
+});
+
+test('segment then eval: the trained run labels held-out views with consistent ids', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'clift-pred-'));
+  const seg = await segmentRun({
+    runDir,
+    views: 'test',
+    method: 'hdbscan',
+    parameter: 'auto',
+    out,
+    samplePixels: 20000,
+  });
+  const m = evaluatePrediction(sceneDir, out);
+  const thing = m.per_class.find((c) => c.thing)!;
+  console.log(
+    `tiny scene: ${seg.instances} instances, PQ^scene ${m.pq_scene}, thing PQ ${thing.pq}, TP ${thing.tp}`,
+  );
+  assert.ok(seg.instances >= 3 && seg.instances <= 8, `${seg.instances} instances for 5 objects`);
+  assert.ok(thing.tp >= 4, `only ${thing.tp} of 5 objects matched`);
+  assert.ok(m.pq_scene! > 70, `PQ^scene ${m.pq_scene}`);
 });
 
 test('a run stopped and resumed ends exactly like an uninterrupted run', async () => {
