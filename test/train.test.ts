@@ -110,9 +110,6 @@ test('segment then eval: the trained run labels held-out views with consistent i
   });
   const m = evaluatePrediction(sceneDir, out);
   const thing = m.per_class.find((c) => c.thing)!;
-  console.log(
-    `tiny scene: ${seg.instances} instances, PQ^scene ${m.pq_scene}, thing PQ ${thing.pq}, TP ${thing.tp}`,
-  );
   assert.ok(seg.instances >= 3 && seg.instances <= 8, `${seg.instances} instances for 5 objects`);
   assert.ok(thing.tp >= 4, `only ${thing.tp} of 5 objects matched`);
   assert.ok(m.pq_scene! > 70, `PQ^scene ${m.pq_scene}`);
