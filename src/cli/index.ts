@@ -1,6 +1,7 @@
 /** The `clift` command line: one subcommand a file, registered here. */
 import { Command } from 'commander';
 import { registerBaseline } from './baseline.ts';
+import { registerConvert } from './convert.ts';
 import { registerEval } from './eval.ts';
 import { registerGenerate } from './generate.ts';
 import { registerRun } from './run.ts';
@@ -25,6 +26,7 @@ const commands: ((p: Command) => void)[] = [
   registerSegment,
   registerEval,
   registerRun,
+  registerConvert,
 ];
 for (const register of commands) register(program);
 

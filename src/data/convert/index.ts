@@ -1,0 +1,41 @@
+/** Dispatches `clift convert` to the reader of each source layout. */
+import type { ConvertResult } from './common.ts';
+import { convertMessyRooms } from './messy-rooms.ts';
+import { convertNerfstudio, type NerfstudioOptions } from './nerfstudio.ts';
+import { convertPanopticLifting } from './panoptic-lifting.ts';
+
+export type { ConvertOptions, ConvertResult } from './common.ts';
+export { convertMessyRooms } from './messy-rooms.ts';
+export { convertNerfstudio, type NerfstudioOptions } from './nerfstudio.ts';
+export { convertPanopticLifting } from './panoptic-lifting.ts';
+
+/** The source layouts `clift convert` reads. */
+export const CONVERT_FORMATS = ['panoptic-lifting', 'messy-rooms', 'nerfstudio'] as const;
+export type ConvertFormat = (typeof CONVERT_FORMATS)[number];
+
+/** Whether a string names a supported source layout. */
+export function isConvertFormat(s: string): s is ConvertFormat {
+  return (CONVERT_FORMATS as readonly string[]).includes(s);
+}
+
+/** Converts the folder `inDir` in layout `format` into a clift scene folder `outDir`. */
+export async function convertScene(
+  format: ConvertFormat,
+  inDir: string,
+  outDir: string,
+  opts: NerfstudioOptions = {},
+): Promise<ConvertResult> {
+  if (format !== 'nerfstudio' && (opts.masks !== undefined || opts.semanticMasks !== undefined)) {
+    throw new Error(
+      `--masks and --semantic-masks apply to --from nerfstudio only (${format} scenes bring their own masks)`,
+    );
+  }
+  switch (format) {
+    case 'panoptic-lifting':
+      return convertPanopticLifting(inDir, outDir, opts);
+    case 'messy-rooms':
+      return convertMessyRooms(inDir, outDir, opts);
+    case 'nerfstudio':
+      return convertNerfstudio(inDir, outDir, opts);
+  }
+}

@@ -1,0 +1,185 @@
+/** Converts a nerfstudio / instant-ngp transforms.json capture (no segmentations) to a clift scene. */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { SceneError } from '../errors.ts';
+import { readPose } from '../read-scene.ts';
+import type { Intrinsics, Split } from '../scene.ts';
+import { writeTransforms } from '../write-scene.ts';
+import {
+  BACKGROUND_OBJECT_CLASSES,
+  type ConvertOptions,
+  type ConvertResult,
+  checkOutDir,
+  copyInto,
+  loadImage,
+  loadMap,
+  type OutFrame,
+  pinhole,
+  requireDir,
+  requireFile,
+  toInstanceIds,
+  toSemanticIds,
+  transformsJson,
+  writeMap,
+} from './common.ts';
+
+/** Options of the nerfstudio converter: optional folders of per-view masks named by image stem. */
+export interface NerfstudioOptions extends ConvertOptions {
+  /** Folder of instance-mask PNGs (<stem>.png, 0 = no instance). */
+  masks?: string;
+  /** Folder of semantic-mask PNGs (<stem>.png, 0 = background, 1 = object). */
+  semanticMasks?: string;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function num(file: string, field: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new SceneError(file, field, 'must be a finite number');
+  return v;
+}
+
+/** Intrinsics from nerfstudio keys (fl_x…) or instant-ngp's camera_angle_x/y, falling back to `base`. */
+function cameraOf(
+  file: string,
+  where: string,
+  obj: Json,
+  base: Partial<Intrinsics>,
+  w: number,
+  h: number,
+): Intrinsics {
+  const angleX = num(file, `${where}camera_angle_x`, obj.camera_angle_x);
+  const angleY = num(file, `${where}camera_angle_y`, obj.camera_angle_y);
+  const width = num(file, `${where}w`, obj.w) ?? base.w ?? w;
+  const height = num(file, `${where}h`, obj.h) ?? base.h ?? h;
+  let fx =
+    num(file, `${where}fl_x`, obj.fl_x) ??
+    (angleX !== undefined ? (0.5 * width) / Math.tan(angleX / 2) : base.fx);
+  let fy =
+    num(file, `${where}fl_y`, obj.fl_y) ??
+    (angleY !== undefined ? (0.5 * height) / Math.tan(angleY / 2) : base.fy);
+  if (fx === undefined && fy !== undefined) fx = fy;
+  if (fy === undefined && fx !== undefined) fy = fx;
+  if (fx === undefined || fy === undefined || !(fx > 0) || !(fy > 0)) {
+    throw new SceneError(file, `${where}fl_x`, 'no usable focal length (fl_x / fl_y / camera_angle_x)');
+  }
+  const cx = num(file, `${where}cx`, obj.cx) ?? base.cx ?? width / 2;
+  const cy = num(file, `${where}cy`, obj.cy) ?? base.cy ?? height / 2;
+  const intr = pinhole(fx, fy, cx, cy, width, height);
+  const dist = ['k1', 'k2', 'p1', 'p2'] as const;
+  const coeffs = dist.map((k) => num(file, `${where}${k}`, obj[k]) ?? base[k] ?? 0);
+  if (coeffs.some((c) => c !== 0)) {
+    intr.model = 'OPENCV';
+    [intr.k1, intr.k2, intr.p1, intr.p2] = coeffs as [number, number, number, number];
+  }
+  return intr;
+}
+
+/** Resolves a frame's image path; NeRF-synthetic style paths may omit the extension. */
+function imagePath(root: string, rel: string): string {
+  const p = join(root, rel);
+  if (existsSync(p)) return p;
+  for (const ext of ['.png', '.jpg', '.jpeg', '.JPG', '.PNG']) if (existsSync(p + ext)) return p + ext;
+  return p;
+}
+
+/** Converts a nerfstudio / instant-ngp capture in `inDir` into a clift scene folder `outDir`. */
+export async function convertNerfstudio(
+  inDir: string,
+  outDir: string,
+  opts: NerfstudioOptions = {},
+): Promise<ConvertResult> {
+  const src = resolve(inDir);
+  const out = resolve(outDir);
+  checkOutDir(src, out);
+  requireDir(src, 'capture folder');
+  const file = join(src, 'transforms.json');
+  requireFile(file, 'transforms.json');
+  if (opts.masks !== undefined) requireDir(resolve(opts.masks), '--masks');
+  if (opts.semanticMasks !== undefined) {
+    requireDir(resolve(opts.semanticMasks), '--semantic-masks');
+    if (opts.masks === undefined)
+      throw new SceneError(resolve(opts.semanticMasks), '--semantic-masks', 'needs --masks too');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new SceneError(file, 'transforms.json', `not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObject(json) || !Array.isArray(json.frames) || json.frames.length === 0) {
+    throw new SceneError(file, 'frames', 'must be a non-empty array');
+  }
+  const list = json.frames;
+  const notes: string[] = [];
+  const stems = new Set<string>();
+  const frames: OutFrame[] = [];
+  let shared: Intrinsics | null = null;
+  for (const [k, f] of list.entries()) {
+    const where = `frames[${k}].`;
+    opts.onProgress?.(k, list.length, `frame ${k}`);
+    if (!isObject(f)) throw new SceneError(file, `frames[${k}]`, 'must be an object');
+    if (typeof f.file_path !== 'string' || f.file_path.length === 0) {
+      throw new SceneError(file, `${where}file_path`, 'missing: every frame needs an RGB image');
+    }
+    const imgPath = imagePath(src, f.file_path);
+    const img = loadImage(imgPath, `${where}file_path`);
+    const top = cameraOf(file, '', json, {}, img.width, img.height);
+    const intr = cameraOf(file, where, f, top, img.width, img.height);
+    if (img.width !== intr.w || img.height !== intr.h) {
+      throw new SceneError(
+        imgPath,
+        `${where}file_path`,
+        `image is ${img.width}×${img.height} but the camera is ${intr.w}×${intr.h}`,
+      );
+    }
+    shared ??= intr;
+    // Both formats already store OpenGL camera-to-world matrices, clift's convention.
+    const c2w = readPose(file, `${where}transform_matrix`, f.transform_matrix);
+    const ext = extname(imgPath);
+    const stem = basename(imgPath, ext);
+    if (stems.has(stem)) throw new SceneError(file, `${where}file_path`, `duplicate image name "${stem}"`);
+    stems.add(stem);
+    const split: Split = f.split === 'val' || f.split === 'test' ? f.split : 'train';
+    const maps: Record<string, string> = {};
+    if (typeof f.depth_file_path === 'string') {
+      const p = join(src, f.depth_file_path);
+      const depth = loadMap(p, `${where}depth_file_path`, intr.w, intr.h);
+      maps.depth_file_path = writeMap(out, `depth/${stem}.png`, intr.w, intr.h, Uint16Array.from(depth));
+    }
+    if (opts.masks !== undefined) {
+      const p = join(resolve(opts.masks), `${stem}.png`);
+      const inst = toInstanceIds(p, '--masks', loadMap(p, '--masks', intr.w, intr.h), intr.w);
+      maps.instance_file_path = writeMap(out, `segments/instance/${stem}.png`, intr.w, intr.h, inst);
+      let sem: Uint16Array;
+      if (opts.semanticMasks !== undefined) {
+        const sp = join(resolve(opts.semanticMasks), `${stem}.png`);
+        const raw = loadMap(sp, '--semantic-masks', intr.w, intr.h);
+        sem = toSemanticIds(sp, '--semantic-masks', raw, intr.w, new Set([0, 1]), new Set([255, 65535]));
+      } else {
+        sem = inst.map((v) => (v > 0 ? 1 : 0));
+      }
+      maps.semantic_file_path = writeMap(out, `segments/semantic/${stem}.png`, intr.w, intr.h, sem);
+    }
+    const filePath = copyInto(imgPath, out, `images/${stem}${ext}`);
+    frames.push({ filePath, c2w, split, maps, intrinsics: intr });
+  }
+  if (opts.masks === undefined) {
+    notes.push(
+      'no per-view masks: the scene has images and poses only. Add 2D instance masks (one PNG per image, ' +
+        'named by image stem) with --masks DIR, or run a 2D segmenter on the scene, before training.',
+    );
+  }
+  const extra: Json = {};
+  const scale = json.depth_unit_scale_factor ?? json.integer_depth_scale;
+  if (typeof scale === 'number' && scale > 0) extra.depth_unit_scale_factor = scale;
+  if (shared === null) throw new SceneError(file, 'frames', 'no frames');
+  writeTransforms(out, transformsJson(shared, BACKGROUND_OBJECT_CLASSES, frames, extra));
+  opts.onProgress?.(list.length, list.length, 'done');
+  return { frames: frames.length, dir: out, notes };
+}
