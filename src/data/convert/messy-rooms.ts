@@ -181,16 +181,19 @@ export async function convertMessyRooms(
     ]);
     checkPose(metaFile, `camera.quaternions[${k}]`, c2w);
     const maps: Record<string, string> = {};
-    const label = (folder: string, key: string, semantic: boolean, rel: string): void => {
+    const label = (folder: string, key: string, semantic: boolean, rel: string): Uint16Array => {
       const p = join(src, folder, `${stem}.npy`);
       const { data } = loadNpyMap(p, folder, width, height);
       const ids = semantic
         ? toSemanticIds(p, folder, data, width, KNOWN, NO_VOID)
         : toInstanceIds(p, folder, data, width);
       maps[key] = writeMap(out, rel, width, height, ids);
+      return ids;
     };
     if (has.instance) label('detic_instance', 'instance_file_path', false, `segments/instance/${stem}.png`);
-    if (has.semantic) label('detic_semantic', 'semantic_file_path', true, `segments/semantic/${stem}.png`);
+    const segSemantic = has.semantic
+      ? label('detic_semantic', 'semantic_file_path', true, `segments/semantic/${stem}.png`)
+      : null;
     if (has.confidence) {
       const p = join(src, 'detic_probabilities', `${stem}.npy`);
       const { data } = loadNpyMap(p, 'detic_probabilities', width, height);
@@ -204,7 +207,8 @@ export async function convertMessyRooms(
             `pixel ${i % width},${Math.floor(i / width)} is not finite`,
           );
         }
-        conf[i] = Math.round(Math.min(1, Math.max(0, v)) * 65535);
+        // As the release's training loader does, background pixels are fully trusted.
+        conf[i] = segSemantic && segSemantic[i] === 0 ? 65535 : Math.round(Math.min(1, Math.max(0, v)) * 65535);
       }
       maps.confidence_file_path = writeMap(out, `segments/confidence/${stem}.png`, width, height, conf);
     }
