@@ -73,7 +73,10 @@ test('per-class clustering finds the blobs of each thing class and ids stay uniq
   // Every blob maps to one id, different blobs to different ids, stuff to 0.
   const truth = [...a.truth, ...b.truth.map((t) => t + 10)];
   const idOf = new Map<number, Set<number>>();
-  truth.forEach((t, i) => (idOf.get(t) ?? idOf.set(t, new Set()).get(t)!).add(ids[i]!));
+  truth.forEach((t, i) => {
+    if (!idOf.has(t)) idOf.set(t, new Set());
+    idOf.get(t)!.add(ids[i]!);
+  });
   for (const s of idOf.values()) assert.equal(s.size, 1);
   assert.equal(new Set([...idOf.values()].map((s) => [...s][0])).size, 5);
   for (let i = truth.length; i < ids.length; i++) assert.equal(ids[i], 0);

@@ -9,7 +9,9 @@ export function readLossTable(csvPath: string): Map<string, number[]> {
   const header = lines[0]!.split(',');
   const cols = new Map<string, number[]>(header.map((h) => [h, []]));
   for (const line of lines.slice(1)) {
-    line.split(',').forEach((v, i) => cols.get(header[i]!)?.push(v === '' ? Number.NaN : Number(v)));
+    line.split(',').forEach((v, i) => {
+      cols.get(header[i]!)?.push(v === '' ? Number.NaN : Number(v));
+    });
   }
   return cols;
 }

@@ -82,7 +82,9 @@ export function extractCentroids(
     for (let i = 0; i < sample.semantic.length; i++) if (sample.semantic[i] === classId) idx.push(i);
     if (idx.length === 0) return;
     const pts = new Float32Array(idx.length * d);
-    idx.forEach((i, j) => pts.set(sample.embedding.subarray(i * d, (i + 1) * d), j * d));
+    idx.forEach((i, j) => {
+      pts.set(sample.embedding.subarray(i * d, (i + 1) * d), j * d);
+    });
     const { min, range, kept } = robustRescale(pts, idx.length, d);
     let fit = kept;
     if (fit.length > MAX_FIT_POINTS) {

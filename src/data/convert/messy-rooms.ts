@@ -208,7 +208,8 @@ export async function convertMessyRooms(
           );
         }
         // As the release's training loader does, background pixels are fully trusted.
-        conf[i] = segSemantic && segSemantic[i] === 0 ? 65535 : Math.round(Math.min(1, Math.max(0, v)) * 65535);
+        conf[i] =
+          segSemantic && segSemantic[i] === 0 ? 65535 : Math.round(Math.min(1, Math.max(0, v)) * 65535);
       }
       maps.confidence_file_path = writeMap(out, `segments/confidence/${stem}.png`, width, height, conf);
     }
