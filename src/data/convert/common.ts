@@ -130,6 +130,19 @@ export function loadImage(path: string, field: string): Image {
   }
 }
 
+/** Loads a frame's colour image, refusing one whose size differs from `first` (the scene's first image, if any). */
+export function loadColor(path: string, first: { width: number; height: number } | null): Image {
+  const img = loadImage(path, 'color');
+  if (first && (img.width !== first.width || img.height !== first.height)) {
+    throw new SceneError(
+      path,
+      'color',
+      `image is ${img.width}×${img.height}, the first is ${first.width}×${first.height}`,
+    );
+  }
+  return img;
+}
+
 /** A single-channel map at the expected size, as plain numbers; errors name the file. */
 export function checkMapShape(
   path: string,

@@ -13,7 +13,7 @@ import {
   copyInto,
   hasDir,
   listStems,
-  loadImage,
+  loadColor,
   loadMap,
   type OutFrame,
   pinhole,
@@ -142,17 +142,9 @@ export async function convertMessyRooms(
   for (const [k, { stem, file }] of colors.entries()) {
     opts.onProgress?.(k, colors.length, stem);
     const colorPath = join(colorDir, file);
-    const img = loadImage(colorPath, 'color');
-    if (k === 0) {
-      width = img.width;
-      height = img.height;
-    } else if (img.width !== width || img.height !== height) {
-      throw new SceneError(
-        colorPath,
-        'color',
-        `image is ${img.width}×${img.height}, the first is ${width}×${height}`,
-      );
-    }
+    const img = loadColor(colorPath, k === 0 ? null : { width, height });
+    width = img.width;
+    height = img.height;
     const t = numberList(metaFile, `camera.positions[${k}]`, meta.positions[k], 3);
     const q = numberList(metaFile, `camera.quaternions[${k}]`, meta.quaternions[k], 4);
     if (Math.hypot(...q) < 1e-9)

@@ -12,7 +12,7 @@ import {
   copyInto,
   hasDir,
   listStems,
-  loadImage,
+  loadColor,
   loadMap,
   type OutFrame,
   openCvToOpenGl,
@@ -102,17 +102,9 @@ export async function convertPanopticLifting(
   for (const [k, { stem, file }] of colors.entries()) {
     opts.onProgress?.(k, colors.length, stem);
     const colorPath = join(colorDir, file);
-    const img = loadImage(colorPath, 'color');
-    if (k === 0) {
-      width = img.width;
-      height = img.height;
-    } else if (img.width !== width || img.height !== height) {
-      throw new SceneError(
-        colorPath,
-        'color',
-        `image is ${img.width}×${img.height}, the first is ${width}×${height}`,
-      );
-    }
+    const img = loadColor(colorPath, k === 0 ? null : { width, height });
+    width = img.width;
+    height = img.height;
     const posePath = join(poseDir, `${stem}.txt`);
     // The pose files hold OpenCV camera-to-world matrices; clift wants OpenGL axes.
     const c2wCv = readTextMatrix(posePath, 'pose', 4, 4);
