@@ -91,3 +91,28 @@ export function rayOfSample(rayStart: Int32Array, i: number): number {
   }
   return lo;
 }
+
+/**
+ * Copies the K heaviest samples (weight above the threshold) of ray j of a render into slot `dest` of
+ * (slots × K × 3) positions and (slots × K) weights, heaviest first; unused entries are left as they are.
+ */
+export function heaviestSamples(
+  r: GeometryRender,
+  j: number,
+  k: number,
+  threshold: number,
+  xyz: Float32Array,
+  weight: Float32Array,
+  dest: number,
+): void {
+  const w = r.rw.weights;
+  const idx: number[] = [];
+  for (let i = r.samples.rayStart[j]!; i < r.samples.rayStart[j + 1]!; i++)
+    if (w[i]! > threshold) idx.push(i);
+  idx.sort((a, b) => w[b]! - w[a]!);
+  for (let s = 0; s < Math.min(k, idx.length); s++) {
+    const i = idx[s]!;
+    weight[dest * k + s] = w[i]!;
+    for (let c = 0; c < 3; c++) xyz[(dest * k + s) * 3 + c] = r.grid[i * 3 + c]!;
+  }
+}

@@ -8,7 +8,7 @@ import { type LabelBox, toLabelBox } from '../fields/label-box.ts';
 import type { Mlp } from '../fields/mlp.ts';
 import type { Normalization } from '../rays/normalize.ts';
 import { raysForPixels } from '../rays/ray-bundle.ts';
-import { type GeometryRenderSettings, renderGeometry } from './geometry-render.ts';
+import { type GeometryRenderSettings, heaviestSamples, renderGeometry } from './geometry-render.ts';
 import { renderSemantic } from './semantic.ts';
 import { composite } from './volume.ts';
 
@@ -70,20 +70,11 @@ export function renderLabels(
     const xyz = new Float32Array(m * K * 3);
     const weights = new Float32Array(m * K);
     const rayStart = Int32Array.from({ length: m + 1 }, (_, j) => j * K);
-    const rs = r.samples.rayStart;
     for (let j = 0; j < m; j++) {
       out.rgb.set(r.out.subarray(j * 4, j * 4 + 3), (p0 + j) * 3);
       out.depth[p0 + j] = r.opacity[j]! > 0 ? r.out[j * 4 + 3]! / r.opacity[j]! : 0;
       out.opacity[p0 + j] = r.opacity[j]!;
-      const idx: number[] = [];
-      for (let i = rs[j]!; i < rs[j + 1]!; i++)
-        if (r.rw.weights[i]! > model.settings.weightThreshold) idx.push(i);
-      idx.sort((a, b) => r.rw.weights[b]! - r.rw.weights[a]!);
-      for (let s = 0; s < Math.min(K, idx.length); s++) {
-        const i = idx[s]!;
-        weights[j * K + s] = r.rw.weights[i]!;
-        for (let c = 0; c < 3; c++) xyz[(j * K + s) * 3 + c] = r.grid[i * 3 + c]!;
-      }
+      heaviestSamples(r, j, K, model.settings.weightThreshold, xyz, weights, j);
     }
     toLabelBox(model.labelBox, xyz, m * K);
     const sem = renderSemantic(model.semantic.forward(xyz, m * K).output, C, weights, rayStart);

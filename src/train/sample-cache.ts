@@ -7,7 +7,7 @@ import type { ViewPixels } from '../data/training-views.ts';
 import { type LabelBox, toLabelBox } from '../fields/label-box.ts';
 import type { Normalization } from '../rays/normalize.ts';
 import { raysForPixels } from '../rays/ray-bundle.ts';
-import { type GeometryRenderSettings, renderGeometry } from '../render/geometry-render.ts';
+import { type GeometryRenderSettings, heaviestSamples, renderGeometry } from '../render/geometry-render.ts';
 
 /** Per view: K samples per pixel (unused slots have weight 0). */
 export interface ViewSampleCache {
@@ -42,18 +42,8 @@ export function buildSampleCache(
       const r = renderGeometry(settings, raysForPixels(view.frame, view.intrinsics, norm, pixels), {
         withColor: false,
       });
-      const rs = r.samples.rayStart;
       for (let j = 0; j < pixels.length; j++) {
-        const idx: number[] = [];
-        for (let i = rs[j]!; i < rs[j + 1]!; i++)
-          if (r.rw.weights[i]! > settings.weightThreshold) idx.push(i);
-        idx.sort((a, b) => r.rw.weights[b]! - r.rw.weights[a]!);
-        const p = pixels[j]!;
-        for (let s = 0; s < Math.min(k, idx.length); s++) {
-          const i = idx[s]!;
-          weight[p * k + s] = r.rw.weights[i]!;
-          for (let c = 0; c < 3; c++) xyz[(p * k + s) * 3 + c] = r.grid[i * 3 + c]!;
-        }
+        heaviestSamples(r, j, k, settings.weightThreshold, xyz, weight, pixels[j]!);
       }
     }
     out.push({ xyz, weight });
