@@ -142,6 +142,42 @@ test('a run stopped and resumed ends exactly like an uninterrupted run', async (
   assert.deepEqual(rows(parts), rows(whole));
 });
 
+test('a run branched from another before its instance stage ends exactly like an uninterrupted run', async () => {
+  const config = parseTrainConfig(
+    {
+      ...small,
+      iters: 60,
+      seed: 6,
+      checkpointEvery: 10,
+      stages: { semantic: 0.3, instance: 0.5, segment: 1 },
+    },
+    'test',
+  );
+  const whole = mkdtempSync(join(tmpdir(), 'clift-whole-'));
+  const base = mkdtempSync(join(tmpdir(), 'clift-base-'));
+  const branch = mkdtempSync(join(tmpdir(), 'clift-branch-'));
+  const a = await train({ sceneDir, runDir: whole, config });
+  // The base run has another instance loss and embedding size: only its geometry and semantic field are taken.
+  const other = parseTrainConfig({ ...config, instanceLoss: 'vanilla', embedDim: 5 }, 'test');
+  await train({ sceneDir, runDir: base, config: other, stopAt: 30 });
+  const b = await train({ sceneDir, runDir: branch, config, branchFrom: base });
+  assert.equal(JSON.parse(readFileSync(join(branch, 'timings.json'), 'utf8')).fromIteration, 30);
+  assert.deepEqual(b.lastLosses, a.lastLosses);
+  assert.deepEqual(readFileSync(checkpointPath(branch)), readFileSync(checkpointPath(whole)));
+  // Before the semantic stage only geometry is taken, so the semantic field may differ too.
+  const early = mkdtempSync(join(tmpdir(), 'clift-early-'));
+  const branch2 = mkdtempSync(join(tmpdir(), 'clift-branch2-'));
+  await train({ sceneDir, runDir: early, config: { ...other, semanticHidden: 16 }, stopAt: 18 });
+  await train({ sceneDir, runDir: branch2, config, branchFrom: early });
+  assert.deepEqual(readFileSync(checkpointPath(branch2)), readFileSync(checkpointPath(whole)));
+  const late = mkdtempSync(join(tmpdir(), 'clift-late-'));
+  await train({ sceneDir, runDir: late, config, stopAt: 40 });
+  await assert.rejects(
+    train({ sceneDir, runDir: mkdtempSync(join(tmpdir(), 'clift-b2-')), config, branchFrom: late }),
+    /checkpoint\.bin: taken at iteration 40, after this run's instance stage starts \(30\)/,
+  );
+});
+
 test('an invalid config names the field', () => {
   assert.throws(() => parseTrainConfig({ iters: -3 }, 'cfg.json'), /cfg\.json[\s\S]*iters/);
   assert.throws(() => parseTrainConfig({ instanceLoss: 'nope' }, 'cfg.json'), /instanceLoss/);

@@ -3,7 +3,7 @@
  * semantic field on cached samples, then the instance field, then segment consistency. Checkpoints are written
  * atomically and a run resumes from its last one with the same results as an uninterrupted run.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressFn } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
@@ -73,6 +73,13 @@ export interface TrainOptions {
   resume?: boolean;
   /** Stop (after writing a checkpoint) once this iteration is reached; for tests of resuming. */
   stopAt?: number;
+  /**
+   * Start from another run's checkpoint taken before the instance stage: every field that had started training
+   * by then (geometry; the semantic field if past its stage start), its optimiser state and the random state are
+   * taken from it, the others start fresh from this config (so experiments that differ only in later stages share
+   * the earlier training).
+   */
+  branchFrom?: string;
   onProgress?: ProgressFn;
   log?: (line: string) => void;
 }
@@ -184,6 +191,8 @@ export function buildFields(
 export function restoreModel(
   runDir: string,
   model: { geometry: GeometryStage; labels: LabelStage },
+  /** Which label fields to take, decided from the checkpoint's iteration (default: all). */
+  parts: (iteration: number) => { semantic: boolean; instance: boolean } = () => ({ semantic: true, instance: true }),
 ): { iteration: number; rng: number[]; meta: Record<string, unknown> } {
   const path = checkpointPath(runDir);
   const ck = loadCheckpoint(path);
@@ -191,14 +200,23 @@ export function restoreModel(
   const { geometry: g, labels: l } = model;
   const res = ck.meta.res as number;
   if (res !== g.res) g.upsample(res);
-  restoreParams(allParams(g, l), ck.tensors, path);
+  const take = parts(ck.meta.iteration as number);
+  const skipped = new Set([
+    ...(take.semantic ? [] : l.semantic.params()),
+    ...(take.instance ? [] : [...l.instance.fast.params(), ...l.instance.slow.params()]),
+  ]);
+  restoreParams(
+    allParams(g, l).filter((p) => !skipped.has(p)),
+    ck.tensors,
+    path,
+  );
   const occ = ck.tensors.get('occupancy');
   if (occ && occ.length === g.occupancy.bits.length)
     for (let i = 0; i < occ.length; i++) g.occupancy.bits[i] = occ[i]!;
   const t = ck.meta.adamT as { geometry: number; semantic: number; instance: number };
   g.adam.loadState('adam.geometry', ck.tensors, t.geometry);
-  l.semanticAdam.loadState('adam.semantic', ck.tensors, t.semantic);
-  l.instanceAdam.loadState('adam.instance', ck.tensors, t.instance);
+  if (take.semantic) l.semanticAdam.loadState('adam.semantic', ck.tensors, t.semantic);
+  if (take.instance) l.instanceAdam.loadState('adam.instance', ck.tensors, t.instance);
   return { iteration: ck.meta.iteration as number, rng: ck.meta.rng as number[], meta: ck.meta };
 }
 
@@ -235,6 +253,20 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
     rng.setState(r.rng);
     truncateLossLog(lossPath, start);
     log(`resuming from iteration ${start}`);
+  } else if (opts.branchFrom) {
+    const starts = stageStarts(config);
+    const r = restoreModel(opts.branchFrom, { geometry: g, labels: l }, (it) => {
+      if (it > starts.instance)
+        throw new Error(
+          `${checkpointPath(opts.branchFrom!)}: taken at iteration ${it}, after this run's instance stage starts (${starts.instance})`,
+        );
+      return { semantic: it > starts.semantic, instance: false };
+    });
+    start = r.iteration;
+    rng.setState(r.rng);
+    copyFileSync(join(opts.branchFrom, 'losses.csv'), lossPath);
+    truncateLossLog(lossPath, start);
+    log(`branching from ${opts.branchFrom} at iteration ${start}`);
   } else {
     writeFileSync(lossPath, `${LOSS_COLUMNS.join(',')}\n`);
   }

@@ -1,0 +1,170 @@
+/**
+ * Cached building blocks of the paper's experiments: generated scenes, 2D baselines, a shared geometry +
+ * semantic run per scene, and instance-stage branches of it. Every step leaves a marker with its parameters, so
+ * an interrupted benchmark picks up where it stopped and a changed parameter redoes only what depends on it.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClusterParams } from '../../src/cluster/types.ts';
+import { runBaseline, type TrackMode } from '../../src/eval/baselines/run-baseline.ts';
+import { evaluatePrediction, type Metrics } from '../../src/eval/evaluate.ts';
+import { segmentRun } from '../../src/infer/segment.ts';
+import { generateScene } from '../../src/synth/generate.ts';
+import type { NoiseName } from '../../src/synth/mask-levels.ts';
+import { simulateSegmenter } from '../../src/synth/segmenter2d.ts';
+import { parseTrainConfig, type TrainConfig } from '../../src/train/config.ts';
+import { checkpointPath, stageStarts, train } from '../../src/train/trainer.ts';
+
+/** A generated scene of the benchmark. */
+export interface SceneSpec {
+  objects: number;
+  env: 'old_room' | 'large_corridor';
+  views: number;
+  size: number;
+  noise: NoiseName;
+  seed: number;
+}
+
+/** What one evaluated prediction scored, with the seconds its training (instance stage) took. */
+export interface Score {
+  pq: number;
+  thingPq: number | null;
+  miou: number | null;
+  instances: number;
+  seconds: number;
+}
+
+function sameMarker(path: string, value: unknown): boolean {
+  return existsSync(path) && readFileSync(path, 'utf8') === `${JSON.stringify(value)}\n`;
+}
+
+function writeMarker(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value)}\n`);
+}
+
+/** Short folder name of a scene spec. */
+export function sceneName(s: SceneSpec): string {
+  return `${s.env}-n${s.objects}-v${s.views}-s${s.size}-${s.noise}-seed${s.seed}`;
+}
+
+/** Generates the scene and its simulated 2D segmentation unless an identical one is already there. */
+export async function ensureScene(root: string, spec: SceneSpec, log: (l: string) => void): Promise<string> {
+  const dir = join(root, sceneName(spec));
+  const marker = join(dir, 'bench-scene.json');
+  if (sameMarker(marker, spec)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  log(`generating ${sceneName(spec)}`);
+  const res = await generateScene({ ...spec, out: dir });
+  if (!res.settled) log(`  note: physics hit its step limit after ${res.physicsSteps} steps`);
+  await simulateSegmenter(dir, { noise: spec.noise, seed: spec.seed });
+  writeMarker(marker, spec);
+  return dir;
+}
+
+function scoreOf(m: Metrics, instances: number, seconds: number): Score {
+  return {
+    pq: m.pq_scene ?? 0,
+    thingPq: m.per_class.find((c) => c.thing)?.pq ?? null,
+    miou: m.miou,
+    instances,
+    seconds,
+  };
+}
+
+/** PQ^scene of one 2D baseline on the scene's test views (cached in the prediction folder). */
+export async function baselineScore(sceneDir: string, track: TrackMode): Promise<Score> {
+  const out = join(sceneDir, '..', `${sceneDirName(sceneDir)}-baselines`, track);
+  const cache = join(out, 'bench-score.json');
+  if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')) as Score;
+  const t0 = performance.now();
+  const summary = await runBaseline(sceneDir, { track, out });
+  const score = scoreOf(evaluatePrediction(sceneDir, out), summary.tracks, (performance.now() - t0) / 1000);
+  writeFileSync(cache, `${JSON.stringify(score)}\n`);
+  return score;
+}
+
+function sceneDirName(sceneDir: string): string {
+  return sceneDir.split(/[\\/]/).filter(Boolean).at(-1)!;
+}
+
+/** Training settings shared by every run of a benchmark. */
+export interface RunSpec {
+  iters: number;
+  trainSize: number;
+  seed: number;
+}
+
+/** The config of one branch: the shared settings plus instance-loss choices. */
+export function branchConfig(run: RunSpec, instance: Partial<TrainConfig>): TrainConfig {
+  return parseTrainConfig(
+    { iters: run.iters, trainSize: run.trainSize, seed: run.seed, checkpointEvery: run.iters, ...instance },
+    'bench',
+  );
+}
+
+/** Trains geometry and semantic field up to the instance stage once per scene and run settings. */
+export async function ensureBase(sceneDir: string, runRoot: string, run: RunSpec, log: (l: string) => void) {
+  const dir = join(runRoot, 'base');
+  const marker = join(dir, 'bench-base.json');
+  const value = { sceneDir, ...run };
+  if (sameMarker(marker, value) && existsSync(checkpointPath(dir))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  const config = branchConfig(run, {});
+  const t0 = performance.now();
+  log(`  geometry + semantic: ${stageStarts(config).instance} iterations`);
+  await train({ sceneDir, runDir: dir, config, stopAt: stageStarts(config).instance });
+  log(`  … ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  writeMarker(marker, value);
+  return dir;
+}
+
+/** One instance-stage variant: its name, config overrides and how its field is clustered. */
+export interface Branch {
+  name: string;
+  instance: Partial<TrainConfig>;
+}
+
+/** Trains one branch from the base run (unless done) and returns its run folder and instance-stage seconds. */
+export async function ensureBranch(
+  sceneDir: string,
+  runRoot: string,
+  run: RunSpec,
+  branch: Branch,
+  log: (l: string) => void,
+): Promise<{ dir: string; seconds: number }> {
+  const base = await ensureBase(sceneDir, runRoot, run, log);
+  const dir = join(runRoot, branch.name);
+  const marker = join(dir, 'bench-branch.json');
+  const value = { sceneDir, ...run, ...branch.instance };
+  if (sameMarker(marker, value)) {
+    const t = JSON.parse(readFileSync(join(dir, 'timings.json'), 'utf8')) as {
+      seconds: Record<string, number>;
+    };
+    return { dir, seconds: t.seconds.instance ?? 0 };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const config = branchConfig(run, branch.instance);
+  await train({ sceneDir, runDir: dir, config, branchFrom: base });
+  writeMarker(marker, value);
+  const t = JSON.parse(readFileSync(join(dir, 'timings.json'), 'utf8')) as {
+    seconds: Record<string, number>;
+  };
+  return { dir, seconds: t.seconds.instance ?? 0 };
+}
+
+/** Segments a trained run's test views with one clustering method and scores them (cached by method). */
+export async function segmentScore(
+  sceneDir: string,
+  runDir: string,
+  method: ClusterParams['method'],
+  seconds: number,
+): Promise<Score> {
+  const out = join(runDir, `pred-${method}`);
+  const cache = join(out, 'bench-score.json');
+  if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')) as Score;
+  const seg = await segmentRun({ runDir, sceneDir, views: 'test', method, parameter: 'auto', out });
+  const score = scoreOf(evaluatePrediction(sceneDir, out), seg.instances, seconds);
+  writeFileSync(cache, `${JSON.stringify(score)}\n`);
+  return score;
+}
