@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark in sequence (each in its own process so timings do not interfere) and leaves their tables
- * in bench/results/. Usage: npm run bench [-- --quick]
+ * in bench/results/. Usage: npm run bench [-- --quick]   (--quick: the reduced paper tables, under 30 minutes)
  */
 import { spawnSync } from 'node:child_process';
 
@@ -10,7 +10,9 @@ const runs: [string, string[]][] = [
   ['bench/cluster.ts', []],
   ['bench/instance-speed.ts', quick ? ['--steps', '10'] : []],
   ['bench/generate.ts', []],
+  ['bench/paper-tables.ts', quick ? ['--quick'] : []],
 ];
+const t0 = performance.now();
 for (const [script, args] of runs) {
   process.stdout.write(`\n== ${script} ${args.join(' ')}\n`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'inherit' });
@@ -19,3 +21,4 @@ for (const [script, args] of runs) {
     process.exitCode = 1;
   }
 }
+process.stdout.write(`\nall benchmarks: ${((performance.now() - t0) / 60000).toFixed(1)} min\n`);

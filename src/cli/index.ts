@@ -8,6 +8,7 @@ import { registerRun } from './run.ts';
 import { registerSegment } from './segment.ts';
 import { registerSegment2d } from './segment2d.ts';
 import { registerTrain } from './train.ts';
+import { registerView } from './view.ts';
 
 const program = new Command();
 program
@@ -27,6 +28,7 @@ const commands: ((p: Command) => void)[] = [
   registerEval,
   registerRun,
   registerConvert,
+  registerView,
 ];
 for (const register of commands) register(program);
 

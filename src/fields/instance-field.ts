@@ -1,8 +1,11 @@
 /**
  * The instance embedding field: a fast MLP Θ (trained) and a slow MLP Θ̃ of identical shape updated only by an
- * exponential moving average of Θ. Both take normalised xyz (no frequency encoding) and output D values.
+ * exponential moving average of Θ. Both take normalised xyz (raw, as in the paper, unless `frequencies` > 0) and
+ * output D values.
  */
 import type { Rng } from '../core/rng.ts';
+import { compute } from './compute.ts';
+import { frequencyEncoding } from './frequency-encoding.ts';
 import { Mlp } from './mlp.ts';
 
 /** Fast and slow embedding MLPs. */
@@ -11,11 +14,13 @@ export class InstanceField {
   readonly slow: Mlp;
   readonly dim: number;
 
-  constructor(dim: number, hidden: number, rng: Rng, layers = 4) {
+  constructor(dim: number, hidden: number, rng: Rng, layers = 4, frequencies = 0) {
     this.dim = dim;
-    const sizes = [3, ...Array.from({ length: layers - 1 }, () => hidden), dim];
-    this.fast = new Mlp('instance.fast', sizes, rng.fork('fast'));
-    this.slow = new Mlp('instance.slow', sizes, rng.fork('slow'));
+    const enc = frequencyEncoding(3, frequencies);
+    const sizes = [enc.outDim, ...Array.from({ length: layers - 1 }, () => hidden), dim];
+    const encoding = frequencies > 0 ? enc : undefined;
+    this.fast = new Mlp('instance.fast', sizes, rng.fork('fast'), compute(), encoding);
+    this.slow = new Mlp('instance.slow', sizes, rng.fork('slow'), compute(), encoding);
   }
 
   /** slow ← m·slow + (1 − m)·fast for every parameter. */

@@ -2,6 +2,7 @@
 import type { Rng } from '../core/rng.ts';
 import type { Backend } from '../kernels/backend.ts';
 import { compute } from './compute.ts';
+import type { InputEncoding } from './frequency-encoding.ts';
 import type { Param } from './params.ts';
 
 /** Activations kept by forward for backward (views into the MLP's workspace: valid until its next forward). */
@@ -39,9 +40,20 @@ export class Mlp {
   private readonly input: Workspace;
   private readonly acts: Workspace[];
   private readonly grads: Workspace[];
+  /** Transform of each input row before the first layer (sizes[0] is its output width). */
+  readonly encoding: InputEncoding | null;
 
-  constructor(name: string, sizes: number[], rng: Rng, backend: Backend = compute()) {
+  constructor(
+    name: string,
+    sizes: number[],
+    rng: Rng,
+    backend: Backend = compute(),
+    encoding?: InputEncoding,
+  ) {
+    if (encoding && encoding.outDim !== sizes[0])
+      throw new Error(`${name}: encoding gives ${encoding.outDim} inputs, first layer takes ${sizes[0]}`);
     this.sizes = sizes;
+    this.encoding = encoding ?? null;
     this.backend = backend;
     const param = (pname: string, size: number, bound: number): Param => {
       const data = backend.alloc(size);
@@ -63,11 +75,12 @@ export class Mlp {
     return this.weights.flatMap((w, l) => [w, this.biases[l]!]);
   }
 
-  /** Forward pass on n rows. */
+  /** Forward pass on n rows (of the encoding's input width when there is one). */
   forward(x: Float32Array, n: number): MlpTape {
     const L = this.weights.length;
     const h0 = this.input.get(n * this.sizes[0]!);
-    h0.set(x.subarray(0, n * this.sizes[0]!));
+    if (this.encoding) this.encoding.apply(x, n, h0);
+    else h0.set(x.subarray(0, n * this.sizes[0]!));
     const inputs: Float32Array[] = [];
     const outputs: Float32Array[] = [];
     let h = h0;
@@ -94,6 +107,8 @@ export class Mlp {
   backward(tape: MlpTape, dOutput: Float32Array, wantInputGrad = false): Float32Array | null {
     const L = this.weights.length;
     const n = tape.n;
+    if (wantInputGrad && this.encoding)
+      throw new Error('Mlp.backward: no input gradient through an input encoding');
     let dy = this.grads[L]!.get(n * this.sizes[L]!);
     dy.set(dOutput.subarray(0, n * this.sizes[L]!));
     for (let l = L - 1; l >= 0; l--) {

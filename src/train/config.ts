@@ -52,6 +52,16 @@ export const TrainConfigSchema = z
     embedDim: z.number().int().min(1).max(32).default(3),
     slots: z.number().int().min(2).default(25),
     instanceHidden: z.number().int().positive().default(256),
+    /**
+     * Octaves of frequency encoding of the label fields' xyz input (0 = raw coordinates, as in the paper, whose
+     * runs are ~100× longer than ours).
+     */
+    labelFrequencies: z
+      .object({
+        semantic: z.number().int().min(0).max(12).default(0),
+        instance: z.number().int().min(0).max(12).default(0),
+      })
+      .default({ semantic: 0, instance: 0 }),
     semanticHidden: z.number().int().positive().default(128),
     /**
      * Adam learning rates: grids and the colour basis follow the paper (1e-2, 5e-4), as does the instance MLP;

@@ -4,6 +4,8 @@
  */
 import type { Rng } from '../core/rng.ts';
 import type { ViewPixels } from '../data/training-views.ts';
+import { compute } from '../fields/compute.ts';
+import { frequencyEncoding } from '../fields/frequency-encoding.ts';
 import { InstanceField } from '../fields/instance-field.ts';
 import type { LabelBox } from '../fields/label-box.ts';
 import { Mlp } from '../fields/mlp.ts';
@@ -58,8 +60,21 @@ export class LabelStage {
     this.config = config;
     this.pool = new PixelPool(views);
     const H = config.semanticHidden;
-    this.semantic = new Mlp('semantic', [3, H, H, H, H, classes], rng.fork('semantic'));
-    this.instance = new InstanceField(instanceOutputs(config), config.instanceHidden, rng.fork('instance'));
+    const enc = frequencyEncoding(3, config.labelFrequencies.semantic);
+    this.semantic = new Mlp(
+      'semantic',
+      [enc.outDim, H, H, H, H, classes],
+      rng.fork('semantic'),
+      compute(),
+      config.labelFrequencies.semantic > 0 ? enc : undefined,
+    );
+    this.instance = new InstanceField(
+      instanceOutputs(config),
+      config.instanceHidden,
+      rng.fork('instance'),
+      4,
+      config.labelFrequencies.instance,
+    );
     this.semanticAdam = new Adam(this.semantic.params(), {
       lr: { grid: config.lr.grid, mlp: config.lr.semantic },
       beta2: 0.99,

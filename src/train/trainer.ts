@@ -192,7 +192,10 @@ export function restoreModel(
   runDir: string,
   model: { geometry: GeometryStage; labels: LabelStage },
   /** Which label fields to take, decided from the checkpoint's iteration (default: all). */
-  parts: (iteration: number) => { semantic: boolean; instance: boolean } = () => ({ semantic: true, instance: true }),
+  parts: (iteration: number) => { semantic: boolean; instance: boolean } = () => ({
+    semantic: true,
+    instance: true,
+  }),
 ): { iteration: number; rng: number[]; meta: Record<string, unknown> } {
   const path = checkpointPath(runDir);
   const ck = loadCheckpoint(path);

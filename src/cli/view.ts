@@ -1,0 +1,55 @@
+/** `clift view`: a local web page with a run's labelled point cloud, its objects and its views. */
+import type { Command } from 'commander';
+import { startViewer } from '../viewer/server.ts';
+
+interface ViewFlags {
+  port: string;
+  scene?: string;
+}
+
+/** The port `clift view` listens on unless --port says otherwise. */
+export const DEFAULT_VIEW_PORT = 8765;
+
+/** Registers `clift view`. */
+export function registerView(program: Command): void {
+  program
+    .command('view')
+    .description(
+      'serve a local web page (127.0.0.1 only) with the run’s point cloud coloured by instance, a list of objects, and per-view overlays of clift, the 2D segmenter and ground truth; clicking an object highlights it everywhere',
+    )
+    .argument(
+      '<rundir>',
+      'run folder from clift run: needs prediction/points.ply; views come from prediction/instance/*.png',
+    )
+    .option('--port <n>', 'TCP port on 127.0.0.1; 0 picks a free one', String(DEFAULT_VIEW_PORT))
+    .option('--scene <dir>', 'scene folder (default: RUNDIR/scene, else the scene RUNDIR/config.json names)')
+    .addHelpText(
+      'after',
+      '\nThe page is bundled locally at start; nothing is downloaded. Ctrl-C stops the server.',
+    )
+    .action(async (runDir: string, flags: ViewFlags) => {
+      const port = Number(flags.port);
+      if (!/^\d+$/.test(flags.port) || port > 65535) {
+        throw new Error(`--port must be an integer in 0..65535, got "${flags.port}"`);
+      }
+      const viewer = await startViewer({ runDir, port, ...(flags.scene ? { sceneDir: flags.scene } : {}) });
+      for (const w of viewer.run.info.warnings) process.stderr.write(`clift view: warning: ${w}\n`);
+      const { objects, views, pointCount } = viewer.run.info;
+      process.stdout.write(
+        `clift view: ${pointCount} points, ${objects.length} objects, ${views.length} views\n` +
+          `serving ${viewer.run.info.dir} at ${viewer.url} (Ctrl-C to stop)\n`,
+      );
+      await new Promise<void>((resolve, reject) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          viewer.close().then(() => {
+            process.stdout.write('clift view: stopped\n');
+            resolve();
+          }, reject);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}
