@@ -54,7 +54,10 @@ function camera(k: number): { R: number[]; q: number[]; t: Vec3 } {
   return { R, q, t: [X[0] - Rp[0]!, X[1] - Rp[1]!, X[2] - Rp[2]!] };
 }
 
-/** The release loader's projection: c2w = [R|t]·diag(1,−1,−1,1) (OpenCV), K = |K_norm·(W,H)|, no half-pixel offset. */
+/**
+ * The renderer's projection in continuous image coordinates (pixel u covers [u, u + 1)):
+ * c2w = [R|t]·diag(1,−1,−1,1) (OpenCV), K = |K_norm·(W,H)|.
+ */
 function sourceProject(k: number): { u: number; v: number; z: number } {
   const { R, t } = camera(k);
   const flip = [1, -1, -1];
@@ -130,8 +133,8 @@ test('messy-rooms: the converted scene validates and its maps load', async () =>
   const f = scene.frames[2]!;
   assert.equal(f.intrinsics.fx, 1.1 * W);
   assert.equal(f.intrinsics.fy, 1.4 * H);
-  assert.equal(f.intrinsics.cx, 0.5 * W + 0.5);
-  assert.equal(f.intrinsics.cy, 0.52 * H + 0.5);
+  assert.equal(f.intrinsics.cx, 0.5 * W);
+  assert.equal(f.intrinsics.cy, 0.52 * H);
   assert.equal(readRgb(scene, f)[0], 70);
   const inst = readInstances(scene, f, 'instance_file_path');
   assert.deepEqual([inst[0], inst[1], inst[4]], [9, 0, 9]);
@@ -144,12 +147,14 @@ test('messy-rooms: the converted scene validates and its maps load', async () =>
   assert.equal(readSemantics(scene, f, 'gt_semantic_file_path')[4], 1);
 });
 
-test('messy-rooms: a point projected with the release convention unprojects to itself in clift', async () => {
+test('messy-rooms: a point projected by the renderer unprojects to itself in clift', async () => {
   const res = await convertMessyRooms(makeScene(), outDir());
   const scene = readScene(res.dir);
   const tol = 1e-6 * Math.hypot(...X);
   const rays = [1, 3].map((k) => {
-    const { u, v, z } = sourceProject(k);
+    const projected = sourceProject(k);
+    // clift's pixel (i, j) is centred at (i + 0.5, j + 0.5) of the continuous image.
+    const [u, v, z] = [projected.u - 0.5, projected.v - 0.5, projected.z];
     const frame = scene.frames[k]!;
     const p = unprojectPixel(frame, u, v, z);
     for (let i = 0; i < 3; i++)

@@ -103,6 +103,28 @@ test('nerfstudio: --semantic-masks are used as given; bad values are refused', a
   );
 });
 
+test('nerfstudio: train/val/test_filenames set the splits; a malformed list is one SceneError naming it', async () => {
+  const src = makeCapture();
+  const frames = [0, 1, 2].map((k) => ({ file_path: `train/r_${k}.png`, transform_matrix: pose(k) }));
+  const write = (extra: Record<string, unknown>) =>
+    writeFileSync(join(src, 'transforms.json'), JSON.stringify({ camera_angle_x: ANGLE, frames, ...extra }));
+  write({
+    train_filenames: ['train/r_0.png'],
+    val_filenames: ['./train/r_2.png'],
+    test_filenames: ['train/r_1.png'],
+  });
+  const scene = readScene((await convertNerfstudio(src, outDir())).dir);
+  assert.deepEqual(
+    scene.frames.map((x) => x.split),
+    ['train', 'test', 'val'],
+  );
+  write({ test_filenames: 'train/r_1.png' });
+  await assert.rejects(convertNerfstudio(src, outDir()), (e: unknown) => {
+    assert.ok(e instanceof SceneError && e.field === 'test_filenames');
+    return true;
+  });
+});
+
 test('nerfstudio: a missing mask, a missing image or a NaN pose is one SceneError naming the file', async () => {
   const masks = makeMasks();
   rmSync(join(masks, 'r_1.png'));

@@ -178,6 +178,17 @@ test('a run branched from another before its instance stage ends exactly like an
   );
 });
 
+test('a scene without depth maps trains too (colour reaches every sample while the field is empty)', async () => {
+  const dir = writeTinyScene({ frames: 12, size: SIZE, stepDeg: 25, noDepth: true });
+  const config = parseTrainConfig(
+    { ...small, iters: 100, seed: 2, stages: { semantic: 1, instance: 1, segment: 1 } },
+    'test',
+  );
+  const m = await train({ sceneDir: dir, runDir: mkdtempSync(join(tmpdir(), 'clift-nodepth-')), config });
+  assert.equal(m.geometry.seededFromDepth, false);
+  assert.ok(m.lastLosses.psnr! > 20, `training PSNR ${m.lastLosses.psnr} dB without depth`);
+});
+
 test('an invalid config names the field', () => {
   assert.throws(() => parseTrainConfig({ iters: -3 }, 'cfg.json'), /cfg\.json[\s\S]*iters/);
   assert.throws(() => parseTrainConfig({ instanceLoss: 'nope' }, 'cfg.json'), /instanceLoss/);

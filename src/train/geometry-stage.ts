@@ -91,6 +91,14 @@ export class GeometryStage {
   readonly config: TrainConfig;
   adam: Adam;
   res: number;
+  /** True when empty-space skipping started from depth maps. */
+  readonly seededFromDepth: boolean;
+  /**
+   * Colour every sample, however small its weight (set by the trainer while a field without depth seeding is still
+   * empty: the initial density gives every sample a weight below the threshold, so no colour — and no photometric
+   * gradient — would reach the density).
+   */
+  warmup = false;
 
   constructor(views: ViewPixels[], norm: Normalization, config: TrainConfig, rng: Rng) {
     this.config = config;
@@ -108,7 +116,7 @@ export class GeometryStage {
       rng,
     );
     this.occupancy = new OccupancyGrid(config.grid.occupancy, box.min as Vec3, box.max as Vec3);
-    this.occupancyFromDepth(views);
+    this.seededFromDepth = this.occupancyFromDepth(views);
     this.adam = this.makeAdam();
   }
 
@@ -116,9 +124,9 @@ export class GeometryStage {
    * When most training views have depth maps, starts empty-space skipping from the surfaces they show
    * (every depth pixel unprojected); otherwise the grid starts fully occupied and follows the density.
    */
-  private occupancyFromDepth(views: ViewPixels[]): void {
+  private occupancyFromDepth(views: ViewPixels[]): boolean {
     const withDepth = views.filter((v) => v.depth);
-    if (withDepth.length === 0 || withDepth.length < views.length / 2) return;
+    if (withDepth.length === 0 || withDepth.length < views.length / 2) return false;
     const pts: number[] = [];
     for (const v of withDepth) {
       const { w, h } = v.intrinsics;
@@ -130,7 +138,9 @@ export class GeometryStage {
         pts.push(x[0], x[1], x[2]);
       }
     }
-    if (pts.length > 0) this.occupancy.fromPoints(Float32Array.from(pts), pts.length / 3);
+    if (pts.length === 0) return false;
+    this.occupancy.fromPoints(Float32Array.from(pts), pts.length / 3);
+    return true;
   }
 
   private makeAdam(): Adam {
@@ -149,7 +159,7 @@ export class GeometryStage {
       occupancy: this.occupancy,
       step: (ext / this.res) * this.config.stepRatio,
       densityScale: DENSITY_SCALE,
-      weightThreshold: WEIGHT_THRESHOLD,
+      weightThreshold: this.warmup ? 0 : WEIGHT_THRESHOLD,
     };
   }
 

@@ -26,8 +26,10 @@ export const TINY_SHAPES: Shape[] = [
 export interface TinySceneOptions {
   /** Number of views (default 6). */
   frames?: number;
-  /** Image side in pixels (default 48). */
+  /** Image side in pixels (default 48); the image width when `height` is given. */
   size?: number;
+  /** Image height in pixels (default `size`: square images). */
+  height?: number;
   /** Orbit angle between consecutive views in degrees (default 10). */
   stepDeg?: number;
   /** Objects (default TINY_SHAPES). */
@@ -105,6 +107,7 @@ export function tinyPoses(frames: number, stepDeg: number): Float64Array[] {
 export function writeTinyScene(opts: TinySceneOptions = {}, dir?: string): string {
   const frames = opts.frames ?? 6;
   const size = opts.size ?? 48;
+  const height = opts.height ?? size;
   const shapes = opts.shapes ?? TINY_SHAPES;
   const root = dir ?? mkdtempSync(join(tmpdir(), 'clift-tiny-'));
   const fl = size * 1.1;
@@ -113,15 +116,15 @@ export function writeTinyScene(opts: TinySceneOptions = {}, dir?: string): strin
     fx: fl,
     fy: fl,
     cx: size / 2,
-    cy: size / 2,
+    cy: height / 2,
     w: size,
-    h: size,
+    h: height,
     k1: 0,
     k2: 0,
     p1: 0,
     p2: 0,
   };
-  const n = size * size;
+  const n = size * height;
   const frameJson = tinyPoses(frames, opts.stepDeg ?? 10).map((c2w, k) => {
     const stem = String(k).padStart(4, '0');
     const rgb = new Uint8Array(n * 3);
@@ -129,7 +132,7 @@ export function writeTinyScene(opts: TinySceneOptions = {}, dir?: string): strin
     const inst = new Uint16Array(n);
     const sem = new Uint16Array(n);
     const o: Vec3 = [c2w[3]!, c2w[7]!, c2w[11]!];
-    for (let v = 0; v < size; v++) {
+    for (let v = 0; v < height; v++) {
       for (let u = 0; u < size; u++) {
         const d = transformDir(c2w, pixelToCameraDir(intr, u, v));
         let best = d[2] < 0 ? -o[2] / d[2] : Number.POSITIVE_INFINITY;
@@ -149,10 +152,10 @@ export function writeTinyScene(opts: TinySceneOptions = {}, dir?: string): strin
         for (let c = 0; c < 3; c++) rgb[i * 3 + c] = shade[c]!;
       }
     }
-    writeRgb8(join(root, `images/${stem}.png`), size, size, rgb);
-    if (!opts.noDepth) writeGray16(join(root, `depth/${stem}.png`), size, size, depth);
-    writeGray16(join(root, `gt/instance/${stem}.png`), size, size, inst);
-    writeGray16(join(root, `gt/semantic/${stem}.png`), size, size, sem);
+    writeRgb8(join(root, `images/${stem}.png`), size, height, rgb);
+    if (!opts.noDepth) writeGray16(join(root, `depth/${stem}.png`), size, height, depth);
+    writeGray16(join(root, `gt/instance/${stem}.png`), size, height, inst);
+    writeGray16(join(root, `gt/semantic/${stem}.png`), size, height, sem);
     return {
       file_path: `images/${stem}.png`,
       transform_matrix: [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((c) => c2w[r * 4 + c]!)),
@@ -169,7 +172,7 @@ export function writeTinyScene(opts: TinySceneOptions = {}, dir?: string): strin
     cx: intr.cx,
     cy: intr.cy,
     w: size,
-    h: size,
+    h: height,
     depth_unit_scale_factor: 0.001,
     semantic_classes: [
       { id: 0, name: 'background', thing: false },

@@ -220,13 +220,14 @@ export async function convertMessyRooms(
     const filePath = copyInto(colorPath, out, `images/${file}`);
     frames.push({ filePath, c2w, split: k >= firstTest ? 'test' : 'train', maps });
   }
-  // K is normalised by the image size with some negative entries: scale rows 0 and 1 by W and H, take
-  // absolute values (as the release's loader does), then add +0.5 to the principal point because that
-  // loader casts rays through integer pixel indices while clift casts them through pixel centres.
+  // K is normalised by the image size with some negative entries: scale rows 0 and 1 by W and H and take
+  // absolute values. The normalised principal point is in continuous image coordinates (the image spans [0, 1],
+  // pixel u covers [u, u + 1)), which is the scene format's convention, so it is used as is — the release's
+  // loader casts rays through integer pixel indices instead, half a pixel off the rendered geometry.
   const fx = Math.abs(meta.K[0]! * width);
   const fy = Math.abs(meta.K[4]! * height);
-  const cx = Math.abs(meta.K[2]! * width) + 0.5;
-  const cy = Math.abs(meta.K[5]! * height) + 0.5;
+  const cx = Math.abs(meta.K[2]! * width);
+  const cy = Math.abs(meta.K[5]! * height);
   if (!(fx > 0) || !(fy > 0)) throw new SceneError(metaFile, 'camera.K', 'focal lengths must be non-zero');
   writeTransforms(
     out,

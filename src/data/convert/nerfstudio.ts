@@ -88,6 +88,20 @@ function imagePath(root: string, rel: string): string {
   return p;
 }
 
+/** Splits named by nerfstudio's optional train_filenames / val_filenames / test_filenames lists, by image path. */
+function listedSplits(file: string, root: string, json: Json): Map<string, Split> {
+  const out = new Map<string, Split>();
+  for (const split of ['train', 'val', 'test'] as const) {
+    const list = json[`${split}_filenames`];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) {
+      throw new SceneError(file, `${split}_filenames`, 'must be a list of image paths');
+    }
+    for (const name of list) out.set(resolve(root, name), split);
+  }
+  return out;
+}
+
 /** Converts a nerfstudio / instant-ngp capture in `inDir` into a clift scene folder `outDir`. */
 export async function convertNerfstudio(
   inDir: string,
@@ -116,6 +130,7 @@ export async function convertNerfstudio(
     throw new SceneError(file, 'frames', 'must be a non-empty array');
   }
   const list = json.frames;
+  const listed = listedSplits(file, src, json);
   const notes: string[] = [];
   const stems = new Set<string>();
   const frames: OutFrame[] = [];
@@ -145,7 +160,11 @@ export async function convertNerfstudio(
     const stem = basename(imgPath, ext);
     if (stems.has(stem)) throw new SceneError(file, `${where}file_path`, `duplicate image name "${stem}"`);
     stems.add(stem);
-    const split: Split = f.split === 'val' || f.split === 'test' ? f.split : 'train';
+    // nerfstudio names held-out images in top-level lists; a per-frame "split" key is honoured otherwise.
+    const split: Split =
+      listed.get(resolve(imgPath)) ??
+      listed.get(resolve(src, f.file_path)) ??
+      (f.split === 'val' || f.split === 'test' ? f.split : 'train');
     const maps: Record<string, string> = {};
     if (typeof f.depth_file_path === 'string') {
       const p = join(src, f.depth_file_path);
