@@ -3,7 +3,7 @@
  * semantic run per scene, and instance-stage branches of it. Every step leaves a marker with its parameters, so
  * an interrupted benchmark picks up where it stopped and a changed parameter redoes only what depends on it.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterParams } from '../../src/cluster/types.ts';
 import { runBaseline, type TrackMode } from '../../src/eval/baselines/run-baseline.ts';
@@ -106,10 +106,10 @@ export function branchConfig(run: RunSpec, instance: Partial<TrainConfig>): Trai
 export async function ensureBase(sceneDir: string, runRoot: string, run: RunSpec, log: (l: string) => void) {
   const dir = join(runRoot, 'base');
   const marker = join(dir, 'bench-base.json');
-  const value = { sceneDir, ...run };
+  const config = branchConfig(run, {});
+  const value = { sceneDir, config };
   if (sameMarker(marker, value) && existsSync(checkpointPath(dir))) return dir;
   rmSync(dir, { recursive: true, force: true });
-  const config = branchConfig(run, {});
   const t0 = performance.now();
   log(`  geometry + semantic: ${stageStarts(config).instance} iterations`);
   await train({ sceneDir, runDir: dir, config, stopAt: stageStarts(config).instance });
@@ -135,7 +135,8 @@ export async function ensureBranch(
   const base = await ensureBase(sceneDir, runRoot, run, log);
   const dir = join(runRoot, branch.name);
   const marker = join(dir, 'bench-branch.json');
-  const value = { sceneDir, ...run, ...branch.instance };
+  const config = branchConfig(run, branch.instance);
+  const value = { sceneDir, config };
   if (sameMarker(marker, value)) {
     const t = JSON.parse(readFileSync(join(dir, 'timings.json'), 'utf8')) as {
       seconds: Record<string, number>;
@@ -144,7 +145,6 @@ export async function ensureBranch(
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const config = branchConfig(run, branch.instance);
   await train({ sceneDir, runDir: dir, config, branchFrom: base });
   writeMarker(marker, value);
   const t = JSON.parse(readFileSync(join(dir, 'timings.json'), 'utf8')) as {
@@ -162,7 +162,8 @@ export async function segmentScore(
 ): Promise<Score> {
   const out = join(runDir, `pred-${method}`);
   const cache = join(out, 'bench-score.json');
-  if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')) as Score;
+  if (existsSync(cache) && statSync(cache).mtimeMs > statSync(checkpointPath(runDir)).mtimeMs)
+    return JSON.parse(readFileSync(cache, 'utf8')) as Score;
   const seg = await segmentRun({ runDir, sceneDir, views: 'test', method, parameter: 'auto', out });
   const score = scoreOf(evaluatePrediction(sceneDir, out), seg.instances, seconds);
   writeFileSync(cache, `${JSON.stringify(score)}\n`);

@@ -53,15 +53,17 @@ export const TrainConfigSchema = z
     slots: z.number().int().min(2).default(25),
     instanceHidden: z.number().int().positive().default(256),
     /**
-     * Octaves of frequency encoding of the label fields' xyz input (0 = raw coordinates, as in the paper, whose
-     * runs are ~100× longer than ours).
+     * Octaves of frequency encoding of the label fields' xyz input (0 = raw coordinates, as in the paper). The
+     * paper's runs are ~100× longer than ours; in 3000 iterations the raw-coordinate MLPs leave small objects to the
+     * background and blur boundaries. Measured on a 25-object scene (PQ^scene, raw → 8/6 octaves): exact masks
+     * 84.6 → 89.5, medium-noise masks 82.1 → 87.2.
      */
     labelFrequencies: z
       .object({
-        semantic: z.number().int().min(0).max(12).default(0),
-        instance: z.number().int().min(0).max(12).default(0),
+        semantic: z.number().int().min(0).max(12).default(8),
+        instance: z.number().int().min(0).max(12).default(6),
       })
-      .default({ semantic: 0, instance: 0 }),
+      .default({ semantic: 8, instance: 6 }),
     semanticHidden: z.number().int().positive().default(128),
     /**
      * Adam learning rates: grids and the colour basis follow the paper (1e-2, 5e-4), as does the instance MLP;
