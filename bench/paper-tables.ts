@@ -227,7 +227,7 @@ writeFileSync(
     '# Clustering methods (paper table 7)',
     '',
     protocol(`Scene: ${firstName}; one slow-fast run (embedding size 3), clustered three ways.`),
-    'Each method's parameter is picked automatically by per-frame PQ against the 2D segmenter on 10 % of the',
+    'Each method’s parameter is picked automatically by per-frame PQ against the 2D segmenter on 10 % of the',
     'training views, as for HDBSCAN.',
     '',
     '| clustering | PQ^scene | instances |',

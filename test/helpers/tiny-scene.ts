@@ -73,7 +73,7 @@ function norm(a: Vec3): Vec3 {
 }
 
 /** Ray parameter of the first hit of o + s·d with a shape (Infinity when missed). */
-function hit(shape: Shape, o: Vec3, d: Vec3): number {
+export function hit(shape: Shape, o: Vec3, d: Vec3): number {
   if (shape.kind === 'sphere') {
     const oc: Vec3 = [o[0] - shape.c[0], o[1] - shape.c[1], o[2] - shape.c[2]];
     const a = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];

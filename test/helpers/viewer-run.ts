@@ -12,7 +12,7 @@ import type { Intrinsics } from '../../src/data/scene.ts';
 import { writeTransforms } from '../../src/data/write-scene.ts';
 import { writePly } from '../../src/export/ply.ts';
 import { pixelToCameraDir, transformDir, type Vec3 } from '../../src/rays/camera.ts';
-import { lookAt } from './tiny-scene.ts';
+import { hit, lookAt } from './tiny-scene.ts';
 
 /** One object of the fixture: a sphere resting on z = 0, sampled with `points` surface points. */
 export interface ViewerBlob {
@@ -58,18 +58,6 @@ export function gtId(id: number): number {
 /** Photo colour of an object (and of the ground for id 0). */
 function shade(id: number): [number, number, number] {
   return id === 0 ? [120, 110, 100] : [60 + 40 * id, 200 - 35 * id, 80 + 30 * id];
-}
-
-/** Ray parameter of the first hit of o + s·d with a sphere (Infinity when missed). */
-function hitSphere(b: ViewerBlob, o: Vec3, d: Vec3): number {
-  const oc: Vec3 = [o[0] - b.center[0], o[1] - b.center[1], o[2] - b.center[2]];
-  const a = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-  const half = oc[0] * d[0] + oc[1] * d[1] + oc[2] * d[2];
-  const c = oc[0] * oc[0] + oc[1] * oc[1] + oc[2] * oc[2] - b.r * b.r;
-  const disc = half * half - a * c;
-  if (disc < 0) return Number.POSITIVE_INFINITY;
-  const s = (-half - Math.sqrt(disc)) / a;
-  return s > 0 ? s : Number.POSITIVE_INFINITY;
 }
 
 /** Writes the labelled cloud: sphere-surface points of every blob, then a grid of ground points. */
@@ -132,7 +120,7 @@ export function writeViewerRun(dir?: string): string {
         let best = Number.POSITIVE_INFINITY;
         let id = 0;
         for (const b of VIEWER_BLOBS) {
-          const t = hitSphere(b, o, d);
+          const t = hit({ kind: 'sphere', c: b.center, r: b.r }, o, d);
           if (t < best) {
             best = t;
             id = b.id;
