@@ -15,6 +15,7 @@ import { packPoints, unpackPoints } from '../src/viewer/points-layout.ts';
 import { loadViewerRun } from '../src/viewer/run-dir.ts';
 import { startViewer, type ViewerServer } from '../src/viewer/server.ts';
 import { highlightOverlay } from '../src/viewer/view-images.ts';
+import { bestMatches } from '../src/viewer/views.ts';
 import { countColor, decodeScreenshot, distinctColors, launchChromium } from './helpers/viewer-browser.ts';
 import {
   GROUND_POINTS,
@@ -194,6 +195,17 @@ describe('viewer run-folder loader', () => {
     assert.deepEqual(unpackPoints(packed.slice().buffer), points);
     assert.throws(() => unpackPoints(packed.slice(0, packed.length - 4).buffer), /expected/);
   });
+});
+
+test('best matches: the largest overlap wins, ties go to the smaller id, IoU of that pair', () => {
+  // Segment 1 covers 6 pixels: 2 of other-id 7, 3 of other-id 9, 1 of nothing. Segment 2 covers 2 pixels: one of
+  // other-id 9 and one of other-id 4 (a tie). Segment 3 overlaps nothing.
+  const ids = Uint16Array.from([1, 1, 1, 1, 1, 1, 2, 2, 3, 0]);
+  const other = Uint16Array.from([7, 7, 9, 9, 9, 0, 9, 4, 0, 9]);
+  const m = bestMatches(ids, other);
+  assert.deepEqual([...m.keys()].sort(), [1, 2]);
+  assert.deepEqual(m.get(1), { id: 9, iou: 3 / (6 + 5 - 3) });
+  assert.deepEqual(m.get(2), { id: 4, iou: 1 / (2 + 1 - 1) });
 });
 
 describe('view images', () => {

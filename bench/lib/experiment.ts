@@ -137,20 +137,20 @@ export async function ensureBranch(
   const marker = join(dir, 'bench-branch.json');
   const config = branchConfig(run, branch.instance);
   const value = { sceneDir, config };
-  if (sameMarker(marker, value)) {
-    const t = JSON.parse(readFileSync(join(dir, 'timings.json'), 'utf8')) as {
-      seconds: Record<string, number>;
-    };
-    return { dir, seconds: t.seconds.instance ?? 0 };
-  }
+  if (sameMarker(marker, value)) return { dir, seconds: instanceSeconds(dir) };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   await train({ sceneDir, runDir: dir, config, branchFrom: base });
   writeMarker(marker, value);
-  const t = JSON.parse(readFileSync(join(dir, 'timings.json'), 'utf8')) as {
+  return { dir, seconds: instanceSeconds(dir) };
+}
+
+/** Seconds a run's instance stage took, from its timings.json. */
+function instanceSeconds(runDir: string): number {
+  const t = JSON.parse(readFileSync(join(runDir, 'timings.json'), 'utf8')) as {
     seconds: Record<string, number>;
   };
-  return { dir, seconds: t.seconds.instance ?? 0 };
+  return t.seconds.instance ?? 0;
 }
 
 /** Segments a trained run's test views with one clustering method and scores them (cached by method). */

@@ -34,3 +34,10 @@ export function frequencyEncoding(dim: number, frequencies: number): InputEncodi
     },
   };
 }
+
+/** The first-layer width and encoding of an MLP on `dim`-D inputs with `frequencies` octaves (none for 0). */
+export function encodedInput(dim: number, frequencies: number): { width: number; encoding?: InputEncoding } {
+  if (frequencies === 0) return { width: dim };
+  const encoding = frequencyEncoding(dim, frequencies);
+  return { width: encoding.outDim, encoding };
+}

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../core/rng.ts';
 import { compute } from './compute.ts';
-import { frequencyEncoding } from './frequency-encoding.ts';
+import { encodedInput } from './frequency-encoding.ts';
 import { Mlp } from './mlp.ts';
 
 /** Fast and slow embedding MLPs. */
@@ -16,11 +16,10 @@ export class InstanceField {
 
   constructor(dim: number, hidden: number, rng: Rng, layers = 4, frequencies = 0) {
     this.dim = dim;
-    const enc = frequencyEncoding(3, frequencies);
-    const sizes = [enc.outDim, ...Array.from({ length: layers - 1 }, () => hidden), dim];
-    const encoding = frequencies > 0 ? enc : undefined;
-    this.fast = new Mlp('instance.fast', sizes, rng.fork('fast'), compute(), encoding);
-    this.slow = new Mlp('instance.slow', sizes, rng.fork('slow'), compute(), encoding);
+    const input = encodedInput(3, frequencies);
+    const sizes = [input.width, ...Array.from({ length: layers - 1 }, () => hidden), dim];
+    this.fast = new Mlp('instance.fast', sizes, rng.fork('fast'), compute(), input.encoding);
+    this.slow = new Mlp('instance.slow', sizes, rng.fork('slow'), compute(), input.encoding);
   }
 
   /** slow ← m·slow + (1 − m)·fast for every parameter. */

@@ -93,12 +93,6 @@ export class GeometryStage {
   res: number;
   /** True when empty-space skipping started from depth maps. */
   readonly seededFromDepth: boolean;
-  /**
-   * Colour every sample, however small its weight (set by the trainer while a field without depth seeding is still
-   * empty: the initial density gives every sample a weight below the threshold, so no colour — and no photometric
-   * gradient — would reach the density).
-   */
-  warmup = false;
 
   constructor(views: ViewPixels[], norm: Normalization, config: TrainConfig, rng: Rng) {
     this.config = config;
@@ -159,7 +153,7 @@ export class GeometryStage {
       occupancy: this.occupancy,
       step: (ext / this.res) * this.config.stepRatio,
       densityScale: DENSITY_SCALE,
-      weightThreshold: this.warmup ? 0 : WEIGHT_THRESHOLD,
+      weightThreshold: WEIGHT_THRESHOLD,
     };
   }
 
@@ -182,13 +176,15 @@ export class GeometryStage {
   }
 
   /** One optimisation step on a random batch of rays. */
-  step(rng: Rng): GeometryLosses {
+  step(rng: Rng, options: { colourEverySample?: boolean } = {}): GeometryLosses {
     const { rays, rgb, depth } = gatherRays(
       this.pool.views,
       this.norm,
       this.pool.sample(rng, this.config.batch),
     );
-    const s = this.settings();
+    // colourEverySample: while a field without depth seeding is still empty, every sample's weight is below the
+    // threshold, so without it no colour — and no photometric gradient — would reach the density.
+    const s = { ...this.settings(), ...(options.colourEverySample ? { weightThreshold: 0 } : {}) };
     const r = renderGeometry(s, rays, { rng, withColor: true });
     const nR = rays.n;
     const pred = new Float32Array(nR * 3);

@@ -5,7 +5,7 @@
 import type { Rng } from '../core/rng.ts';
 import type { ViewPixels } from '../data/training-views.ts';
 import { compute } from '../fields/compute.ts';
-import { frequencyEncoding } from '../fields/frequency-encoding.ts';
+import { encodedInput } from '../fields/frequency-encoding.ts';
 import { InstanceField } from '../fields/instance-field.ts';
 import type { LabelBox } from '../fields/label-box.ts';
 import { Mlp } from '../fields/mlp.ts';
@@ -60,13 +60,13 @@ export class LabelStage {
     this.config = config;
     this.pool = new PixelPool(views);
     const H = config.semanticHidden;
-    const enc = frequencyEncoding(3, config.labelFrequencies.semantic);
+    const input = encodedInput(3, config.labelFrequencies.semantic);
     this.semantic = new Mlp(
       'semantic',
-      [enc.outDim, H, H, H, H, classes],
+      [input.width, H, H, H, H, classes],
       rng.fork('semantic'),
       compute(),
-      config.labelFrequencies.semantic > 0 ? enc : undefined,
+      input.encoding,
     );
     this.instance = new InstanceField(
       instanceOutputs(config),

@@ -302,11 +302,9 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
       const res = ups.get(it);
       if (res !== undefined) g.upsample(res);
       if (it >= OCCUPANCY_FROM && it % OCCUPANCY_EVERY === 0) g.updateOccupancy();
-      g.warmup = !g.seededFromDepth && it < OCCUPANCY_FROM;
-      const loss = g.step(rng);
+      const loss = g.step(rng, { colourEverySample: !g.seededFromDepth && it < OCCUPANCY_FROM });
       lastLosses = { rgb: loss.rgb, psnr: loss.psnr, depth: loss.depth, tv: loss.tv };
     } else {
-      g.warmup = false;
       if (!l.cache) {
         charge('other');
         l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES, opts.onProgress));

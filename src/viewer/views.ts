@@ -5,6 +5,7 @@ import { SceneError } from '../data/errors.ts';
 import { readInstances, readRgb } from '../data/maps.ts';
 import { readImage } from '../data/png.ts';
 import type { Frame, Scene } from '../data/scene.ts';
+import { iouTable } from '../eval/baselines/matching.ts';
 import type { SegmentMatch, ViewCamera, ViewInfo, ViewKind, ViewObject } from './api-types.ts';
 
 /** Where one view's images come from. */
@@ -144,33 +145,21 @@ export function viewKinds(maps: ViewMaps): ViewKind[] {
 
 /** For each id > 0 of `ids`, the id > 0 of `other` it overlaps most (smallest id on ties) with its IoU. */
 export function bestMatches(ids: Uint16Array, other: Uint16Array): Map<number, SegmentMatch> {
-  if (ids.length !== other.length)
-    throw new Error(`id maps differ in size: ${ids.length} vs ${other.length}`);
-  const area = new Map<number, number>();
-  const otherArea = new Map<number, number>();
-  const overlap = new Map<number, number>();
-  for (let i = 0; i < ids.length; i++) {
-    const a = ids[i]!;
-    const b = other[i]!;
-    if (a > 0) area.set(a, (area.get(a) ?? 0) + 1);
-    if (b > 0) otherArea.set(b, (otherArea.get(b) ?? 0) + 1);
-    if (a > 0 && b > 0) {
-      const key = a * 65536 + b;
-      overlap.set(key, (overlap.get(key) ?? 0) + 1);
-    }
-  }
-  const best = new Map<number, { id: number; inter: number }>();
-  for (const [key, inter] of overlap) {
-    const a = Math.floor(key / 65536);
-    const b = key % 65536;
-    const cur = best.get(a);
-    if (!cur || inter > cur.inter || (inter === cur.inter && b < cur.id)) best.set(a, { id: b, inter });
-  }
+  const t = iouTable(ids, other);
   const out = new Map<number, SegmentMatch>();
-  for (const [a, { id, inter }] of best) {
-    const union = area.get(a)! + otherArea.get(id)! - inter;
-    out.set(a, { id, iou: inter / union });
-  }
+  const C = t.cols.length;
+  t.rows.forEach((id, r) => {
+    // Columns ascend by id and only a strictly larger overlap wins, so ties go to the smallest id.
+    let best = -1;
+    let most = 0;
+    for (let c = 0; c < C; c++) {
+      if (t.inter[r * C + c]! > most) {
+        most = t.inter[r * C + c]!;
+        best = c;
+      }
+    }
+    if (best >= 0) out.set(id, { id: t.cols[best]!, iou: t.iou[r * C + best]! });
+  });
   return out;
 }
 

@@ -9,6 +9,8 @@ export interface IouTable {
   cols: number[];
   /** Row-major rows.length × cols.length IoU values. */
   iou: Float64Array;
+  /** Row-major rows.length × cols.length overlap pixel counts. */
+  inter: Float64Array;
 }
 
 /** Pixel IoU of every segment of `a` with every segment of `b` (maps of the same size). */
@@ -32,12 +34,15 @@ export function iouTable(a: Uint16Array, b: Uint16Array): IouTable {
   const rowIndex = new Map(rows.map((id, r) => [id, r]));
   const colIndex = new Map(cols.map((id, c) => [id, c]));
   const iou = new Float64Array(rows.length * cols.length);
+  const overlap = new Float64Array(rows.length * cols.length);
   for (const [key, n] of inter) {
     const x = Math.floor(key / 65536);
     const y = key % 65536;
-    iou[rowIndex.get(x)! * cols.length + colIndex.get(y)!] = n / (areaA.get(x)! + areaB.get(y)! - n);
+    const k = rowIndex.get(x)! * cols.length + colIndex.get(y)!;
+    iou[k] = n / (areaA.get(x)! + areaB.get(y)! - n);
+    overlap[k] = n;
   }
-  return { rows, cols, iou };
+  return { rows, cols, iou, inter: overlap };
 }
 
 /**
