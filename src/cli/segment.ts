@@ -1,6 +1,6 @@
 /** `clift segment`: consistent instance ids for any view of a trained run. */
 import type { Command } from 'commander';
-import { segmentRun } from '../infer/segment.ts';
+import { DEFAULT_THING_SHARE, segmentRun } from '../infer/segment.ts';
 import { progressBar } from './progress.ts';
 
 interface SegmentFlags {
@@ -12,6 +12,7 @@ interface SegmentFlags {
   eps?: string;
   bandwidth?: string;
   samplePixels: string;
+  thingShare: string;
   renderSize?: string;
   perObject?: boolean;
   seed?: string;
@@ -47,6 +48,11 @@ export function registerSegment(program: Command): void {
     )
     .option('--sample-pixels <n>', 'rendered training pixels the centroids are fitted on', '100000')
     .option(
+      '--thing-share <f>',
+      'share of sampled pixels drawn where the 2D segmenter sees a thing class (only things are clustered); 0 = uniform',
+      String(DEFAULT_THING_SHARE),
+    )
+    .option(
       '--render-size <px>',
       'larger side of rendered views; larger frames are rendered smaller and labels upsampled (default 512)',
     )
@@ -66,6 +72,9 @@ export function registerSegment(program: Command): void {
       const parameter = raw === 'auto' ? 'auto' : Number(raw);
       if (parameter !== 'auto' && !(parameter > 0))
         throw new Error(`the ${method} parameter must be a positive number or auto, got "${raw}"`);
+      const thingShare = Number(flags.thingShare);
+      if (!(thingShare >= 0 && thingShare <= 1))
+        throw new Error(`--thing-share must be a number in [0, 1], got "${flags.thingShare}"`);
       const bar = progressBar('segment');
       const result = await segmentRun({
         runDir: flags.run,
@@ -75,6 +84,7 @@ export function registerSegment(program: Command): void {
         parameter,
         out: flags.out,
         samplePixels: Number(flags.samplePixels),
+        thingShare,
         ...(flags.renderSize ? { renderSize: Number(flags.renderSize) } : {}),
         perObject: flags.perObject ?? false,
         ...(flags.seed ? { seed: Number(flags.seed) } : {}),

@@ -1,12 +1,56 @@
 /** Renders embeddings and classes at random pixels of training views: the points centroids are fitted on. */
 import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
-import type { Frame } from '../data/scene.ts';
+import type { Frame, Intrinsics } from '../data/scene.ts';
 import { downscaleFactor, downscaleIntrinsics } from '../data/training-views.ts';
 import { type LabelRenderModel, renderLabels } from '../render/label-render.ts';
 import type { EmbeddingSample } from './class-centroids.ts';
 
-/** `total` pixels spread evenly over up to `maxViews` randomly chosen frames, rendered at `size`. */
+/** Pixels a view's sample should favour (1 = favoured), at the given intrinsics; null = no preference. */
+export type SampleFocus = (frame: Frame, intrinsics: Intrinsics) => Uint8Array | null;
+
+/** Where a view's pixels are drawn from: a share of them among favoured pixels, the rest uniformly. */
+export interface FocusOptions {
+  focus: SampleFocus;
+  /** Share of each view's pixels drawn among its favoured pixels (the rest among the remaining pixels). */
+  share: number;
+}
+
+/** `count` distinct pixel indices: `share` of them among `favoured` (as far as there are), the rest among the remaining pixels. */
+export function focusedPixels(
+  n: number,
+  count: number,
+  favoured: Uint8Array | null,
+  share: number,
+  rng: Rng,
+): Int32Array {
+  const order = rng.permutation(n);
+  if (!favoured) return Int32Array.from(order.subarray(0, Math.min(count, n))).sort();
+  const want = Math.min(count, n);
+  const fromFavoured = Math.round(want * share);
+  const picked = new Uint8Array(n);
+  const out: number[] = [];
+  for (let i = 0; i < n && out.length < fromFavoured; i++) {
+    const p = order[i]!;
+    if (favoured[p]) {
+      picked[p] = 1;
+      out.push(p);
+    }
+  }
+  for (let i = 0; i < n && out.length < want; i++) {
+    const p = order[i]!;
+    if (!picked[p]) {
+      picked[p] = 1;
+      out.push(p);
+    }
+  }
+  return Int32Array.from(out).sort();
+}
+
+/**
+ * `total` pixels spread evenly over up to `maxViews` randomly chosen frames, rendered at `size`; with `focus`,
+ * each view draws a share of its pixels among the favoured ones (e.g. where the 2D segmenter sees a thing).
+ */
 export function sampleEmbeddings(
   model: LabelRenderModel,
   frames: Frame[],
@@ -15,6 +59,7 @@ export function sampleEmbeddings(
   maxViews: number,
   rng: Rng,
   onProgress?: ProgressFn,
+  focus?: FocusOptions,
 ): EmbeddingSample {
   const order = Array.from(rng.permutation(frames.length)).slice(0, Math.min(maxViews, frames.length));
   const per = Math.ceil(total / order.length);
@@ -25,7 +70,8 @@ export function sampleEmbeddings(
     const frame = frames[fi]!;
     const intr = downscaleIntrinsics(frame.intrinsics, downscaleFactor(frame.intrinsics, size));
     const n = intr.w * intr.h;
-    const pixels = Int32Array.from(rng.permutation(n).subarray(0, Math.min(per, n))).sort();
+    const favoured = focus ? focus.focus(frame, intr) : null;
+    const pixels = focusedPixels(n, per, favoured, focus?.share ?? 0, rng);
     const r = renderLabels(model, frame, intr, pixels);
     emb.push(r.embedding);
     sem.push(r.semantic);

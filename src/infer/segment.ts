@@ -11,7 +11,7 @@ import { maybeYield } from '../core/yield.ts';
 import { readRgb } from '../data/maps.ts';
 import { writeFileAtomic, writeRgb8 } from '../data/png.ts';
 import { readCameraFile } from '../data/read-cameras.ts';
-import { type Frame, framesOf, type Intrinsics, type Split } from '../data/scene.ts';
+import { type Frame, framesOf, type Intrinsics, type Scene, type Split } from '../data/scene.ts';
 import { downscaleFactor, downscaleIntrinsics, loadTrainingViews } from '../data/training-views.ts';
 import { classKinds } from '../eval/evaluate.ts';
 import { writePrediction } from '../eval/prediction.ts';
@@ -22,11 +22,24 @@ import { raysForView } from '../rays/ray-bundle.ts';
 import { renderLabels } from '../render/label-render.ts';
 import { assignInstances, type ClassCentroids, extractCentroids } from './class-centroids.ts';
 import { loadRun } from './load-model.ts';
-import { sampleEmbeddings } from './sample-embeddings.ts';
+import { type SampleFocus, sampleEmbeddings } from './sample-embeddings.ts';
 import { candidateParams, type SelectionView, selectParameter } from './select-parameter.ts';
 
 /** Larger image side views are rendered at by default (larger frames are rendered smaller and upsampled). */
 export const DEFAULT_RENDER_SIZE = 512;
+
+/** Default share of sampled pixels drawn among the 2D segmenter's thing pixels (only things are clustered). */
+export const DEFAULT_THING_SHARE = 0.75;
+
+/** Favours pixels the 2D segmenter labels with a thing class. */
+function segmenterThings(scene: Scene, things: number[], size: number): SampleFocus {
+  const set = new Set(things);
+  return (frame) => {
+    const view = loadTrainingViews(scene, [frame], size)[0]!;
+    if (!view.semantic) return null;
+    return Uint8Array.from(view.semantic, (c) => (set.has(c) ? 1 : 0));
+  };
+}
 
 /** Options of a segmentation run. */
 export interface SegmentOptions {
@@ -43,6 +56,8 @@ export interface SegmentOptions {
   /** Larger side of rendered views (labels are upsampled to the frame size); default DEFAULT_RENDER_SIZE. */
   renderSize?: number;
   perObject?: boolean;
+  /** Share of sampled pixels drawn where the 2D segmenter sees a thing class; default DEFAULT_THING_SHARE. */
+  thingShare?: number;
   seed?: number;
   onProgress?: ProgressFn;
   log?: (line: string) => void;
@@ -111,6 +126,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   const kinds = classKinds(scene);
   const things = [...kinds.things].sort((a, b) => a - b);
   const trainFrames = framesOf(scene, 'train');
+  const thingShare = opts.thingShare ?? DEFAULT_THING_SHARE;
   let params: ClusterParams | null = null;
   let selection: SegmentResult['selection'] = [];
   let centroids: ClassCentroids[] = [];
@@ -128,6 +144,9 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
       opts.sampleViews ?? 100,
       rng.fork('sample'),
       opts.onProgress,
+      thingShare > 0
+        ? { focus: segmenterThings(scene, things, config.trainSize), share: thingShare }
+        : undefined,
     );
     if (opts.parameter === 'auto') {
       const order = Array.from(rng.fork('selection').permutation(trainFrames.length));
