@@ -17,6 +17,7 @@ interface TrainFlags {
   slots?: string;
   batch?: string;
   trainSize?: string;
+  grid?: string;
   seed?: string;
   resume?: boolean;
 }
@@ -47,6 +48,11 @@ export function configFromFlags(flags: TrainFlags): ReturnType<typeof parseTrain
   if (flags.slots) o.slots = int('--slots', flags.slots);
   if (flags.batch) o.batch = int('--batch', flags.batch);
   if (flags.trainSize) o.trainSize = int('--train-size', flags.trainSize);
+  if (flags.grid) {
+    const end = int('--grid', flags.grid);
+    const grid = typeof base.grid === 'object' && base.grid !== null ? base.grid : {};
+    o.grid = { ...grid, start: Math.max(8, Math.round(end / 2)), end };
+  }
   if (flags.seed) o.seed = int('--seed', flags.seed);
   return parseTrainConfig(o, source);
 }
@@ -67,6 +73,10 @@ export function registerTrain(program: Command): void {
     .option(
       '--train-size <px>',
       'larger image side used for training; views are reduced by an integer factor (default 128)',
+    )
+    .option(
+      '--grid <n>',
+      'final density/colour grid resolution per axis; training starts at half and upsamples (default 96)',
     )
     .option('--seed <n>', 'random seed: the same seed gives the same run (default 0)')
     .option('--resume', 'continue from the run folder’s last checkpoint')
