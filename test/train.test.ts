@@ -3,10 +3,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { Rng } from '../src/core/rng.ts';
 import { readInstances, readRgb } from '../src/data/maps.ts';
+import { readScene } from '../src/data/read-scene.ts';
 import { framesOf } from '../src/data/scene.ts';
-import { evaluatePrediction } from '../src/eval/evaluate.ts';
+import { classKinds, evaluatePrediction } from '../src/eval/evaluate.ts';
 import { psnr } from '../src/eval/psnr.ts';
+import { sampleEmbeddings, segmenterThingFocus } from '../src/infer/sample-embeddings.ts';
 import { segmentRun } from '../src/infer/segment.ts';
 import { renderLabels } from '../src/render/label-render.ts';
 import { simulateSegmenter } from '../src/synth/segmenter2d.ts';
@@ -96,6 +99,23 @@ test('with exact masks, embeddings of different objects separate on held-out vie
   }
   const purity = agree / held.length;
   assert.ok(purity >= 0.95, `purity ${purity.toFixed(3)}`);
+});
+
+test('the clustering sample favours pixels the 2D segmenter sees as things', () => {
+  const scene = readScene(sceneDir);
+  const things = [...classKinds(scene).things];
+  const frames = framesOf(scene, 'train');
+  const thingShare = (s: { semantic: Uint16Array }) =>
+    s.semantic.filter((c) => things.includes(c)).length / s.semantic.length;
+  const uniform = sampleEmbeddings(renderModel(model), frames, SIZE, 4000, 100, new Rng('s'));
+  const focused = sampleEmbeddings(renderModel(model), frames, SIZE, 4000, 100, new Rng('s'), undefined, {
+    focus: segmenterThingFocus(scene, things, SIZE),
+    share: 0.75,
+  });
+  assert.equal(focused.semantic.length, uniform.semantic.length);
+  const msg = `things: ${thingShare(focused)} of the focused sample, ${thingShare(uniform)} of the uniform one`;
+  assert.ok(thingShare(focused) > 0.6, msg);
+  assert.ok(thingShare(focused) > 2 * thingShare(uniform), msg);
 });
 
 test('segment then eval: the trained run labels held-out views with consistent ids', async () => {

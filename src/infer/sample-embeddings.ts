@@ -1,13 +1,23 @@
 /** Renders embeddings and classes at random pixels of training views: the points centroids are fitted on. */
 import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
-import type { Frame, Intrinsics } from '../data/scene.ts';
-import { downscaleFactor, downscaleIntrinsics } from '../data/training-views.ts';
+import type { Frame, Intrinsics, Scene } from '../data/scene.ts';
+import { downscaleFactor, downscaleIntrinsics, loadTrainingViews } from '../data/training-views.ts';
 import { type LabelRenderModel, renderLabels } from '../render/label-render.ts';
 import type { EmbeddingSample } from './class-centroids.ts';
 
 /** Pixels a view's sample should favour (1 = favoured), at the given intrinsics; null = no preference. */
 export type SampleFocus = (frame: Frame, intrinsics: Intrinsics) => Uint8Array | null;
+
+/** Favours pixels the 2D segmenter labels with a thing class (no preference in a view without semantic maps). */
+export function segmenterThingFocus(scene: Scene, things: number[], size: number): SampleFocus {
+  const set = new Set(things);
+  return (frame) => {
+    const view = loadTrainingViews(scene, [frame], size)[0]!;
+    if (!view.semantic) return null;
+    return Uint8Array.from(view.semantic, (c) => (set.has(c) ? 1 : 0));
+  };
+}
 
 /** Where a view's pixels are drawn from: a share of them among favoured pixels, the rest uniformly. */
 export interface FocusOptions {

@@ -11,7 +11,7 @@ import { maybeYield } from '../core/yield.ts';
 import { readRgb } from '../data/maps.ts';
 import { writeFileAtomic, writeRgb8 } from '../data/png.ts';
 import { readCameraFile } from '../data/read-cameras.ts';
-import { type Frame, framesOf, type Intrinsics, type Scene, type Split } from '../data/scene.ts';
+import { type Frame, framesOf, type Intrinsics, type Split } from '../data/scene.ts';
 import { downscaleFactor, downscaleIntrinsics, loadTrainingViews } from '../data/training-views.ts';
 import { classKinds } from '../eval/evaluate.ts';
 import { writePrediction } from '../eval/prediction.ts';
@@ -22,7 +22,7 @@ import { raysForView } from '../rays/ray-bundle.ts';
 import { renderLabels } from '../render/label-render.ts';
 import { assignInstances, type ClassCentroids, extractCentroids } from './class-centroids.ts';
 import { loadRun } from './load-model.ts';
-import { type SampleFocus, sampleEmbeddings } from './sample-embeddings.ts';
+import { sampleEmbeddings, segmenterThingFocus } from './sample-embeddings.ts';
 import { candidateParams, type SelectionView, selectParameter } from './select-parameter.ts';
 
 /** Larger image side views are rendered at by default (larger frames are rendered smaller and upsampled). */
@@ -30,16 +30,6 @@ export const DEFAULT_RENDER_SIZE = 512;
 
 /** Default share of sampled pixels drawn among the 2D segmenter's thing pixels (only things are clustered). */
 export const DEFAULT_THING_SHARE = 0.75;
-
-/** Favours pixels the 2D segmenter labels with a thing class. */
-function segmenterThings(scene: Scene, things: number[], size: number): SampleFocus {
-  const set = new Set(things);
-  return (frame) => {
-    const view = loadTrainingViews(scene, [frame], size)[0]!;
-    if (!view.semantic) return null;
-    return Uint8Array.from(view.semantic, (c) => (set.has(c) ? 1 : 0));
-  };
-}
 
 /** Options of a segmentation run. */
 export interface SegmentOptions {
@@ -145,7 +135,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
       rng.fork('sample'),
       opts.onProgress,
       thingShare > 0
-        ? { focus: segmenterThings(scene, things, config.trainSize), share: thingShare }
+        ? { focus: segmenterThingFocus(scene, things, config.trainSize), share: thingShare }
         : undefined,
     );
     if (opts.parameter === 'auto') {
