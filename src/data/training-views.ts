@@ -82,6 +82,19 @@ function blockMean(
   return out;
 }
 
+/** The 2D segmenter's class map of a frame at the resolution whose larger side is at most `maxSide`, or null. */
+export function segmenterSemantics(scene: Scene, frame: Frame, maxSide: number): Uint16Array | null {
+  if (!frame.maps.semantic_file_path) return null;
+  const k = downscaleFactor(frame.intrinsics, maxSide);
+  const { w, h } = downscaleIntrinsics(frame.intrinsics, k);
+  return nearest(
+    readSemantics(scene, frame, 'semantic_file_path'),
+    frame.intrinsics.w,
+    k,
+    new Uint16Array(w * h),
+  );
+}
+
 /** Loads frames at the resolution whose larger side is at most `maxSide` pixels. */
 export function loadTrainingViews(
   scene: Scene,
@@ -98,9 +111,7 @@ export function loadTrainingViews(
     const instance = frame.maps.instance_file_path
       ? nearest(readInstances(scene, frame, 'instance_file_path'), W, k, new Int32Array(n))
       : null;
-    const semantic = frame.maps.semantic_file_path
-      ? nearest(readSemantics(scene, frame, 'semantic_file_path'), W, k, new Uint16Array(n))
-      : null;
+    const semantic = segmenterSemantics(scene, frame, maxSide);
     const confidence = nearest(readConfidence(scene, frame), W, k, new Float32Array(n));
     const depth = frame.maps.depth_file_path
       ? blockMean(readDepth(scene, frame), W, 1, k, new Float32Array(n), 1, true)

@@ -2,7 +2,7 @@
 import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Frame, Intrinsics, Scene } from '../data/scene.ts';
-import { downscaleFactor, downscaleIntrinsics, loadTrainingViews } from '../data/training-views.ts';
+import { downscaleFactor, downscaleIntrinsics, segmenterSemantics } from '../data/training-views.ts';
 import { type LabelRenderModel, renderLabels } from '../render/label-render.ts';
 import type { EmbeddingSample } from './class-centroids.ts';
 
@@ -13,9 +13,8 @@ export type SampleFocus = (frame: Frame, intrinsics: Intrinsics) => Uint8Array |
 export function segmenterThingFocus(scene: Scene, things: number[], size: number): SampleFocus {
   const set = new Set(things);
   return (frame) => {
-    const view = loadTrainingViews(scene, [frame], size)[0]!;
-    if (!view.semantic) return null;
-    return Uint8Array.from(view.semantic, (c) => (set.has(c) ? 1 : 0));
+    const semantic = segmenterSemantics(scene, frame, size);
+    return semantic && Uint8Array.from(semantic, (c) => (set.has(c) ? 1 : 0));
   };
 }
 
@@ -35,8 +34,8 @@ export function focusedPixels(
   rng: Rng,
 ): Int32Array {
   const order = rng.permutation(n);
-  if (!favoured) return Int32Array.from(order.subarray(0, Math.min(count, n))).sort();
   const want = Math.min(count, n);
+  if (!favoured) return Int32Array.from(order.subarray(0, want)).sort();
   const fromFavoured = Math.round(want * share);
   const picked = new Uint8Array(n);
   const out: number[] = [];
