@@ -1,6 +1,11 @@
 /** `clift segment`: consistent instance ids for any view of a trained run. */
 import type { Command } from 'commander';
-import { DEFAULT_THING_SHARE, segmentRun } from '../infer/segment.ts';
+import {
+  DEFAULT_SAMPLE_PIXELS,
+  DEFAULT_SELECTION_SHARE,
+  DEFAULT_THING_SHARE,
+  segmentRun,
+} from '../infer/segment.ts';
 import { progressBar } from './progress.ts';
 
 interface SegmentFlags {
@@ -13,6 +18,7 @@ interface SegmentFlags {
   bandwidth?: string;
   samplePixels: string;
   thingShare: string;
+  selectionShare: string;
   renderSize?: string;
   perObject?: boolean;
   seed?: string;
@@ -38,15 +44,24 @@ export function registerSegment(program: Command): void {
     .option('--cluster <method>', 'clustering: hdbscan, dbscan or meanshift', 'hdbscan')
     .option(
       '--min-cluster-size <n|auto>',
-      'HDBSCAN minimum cluster size; auto picks it by per-frame PQ against the 2D segmenter on 10 % of training views',
+      'HDBSCAN minimum cluster size; auto picks it by per-frame PQ against the 2D segmenter on a share of training views',
       'auto',
+    )
+    .option(
+      '--selection-share <f>',
+      'share of training views the auto parameter is scored on (appendix B.3: 0.1)',
+      String(DEFAULT_SELECTION_SHARE),
     )
     .option('--eps <r|auto>', 'DBSCAN radius in the [0,1]-rescaled embedding space (default auto)')
     .option(
       '--bandwidth <b|auto>',
       'MeanShift bandwidth in the [0,1]-rescaled embedding space (default auto)',
     )
-    .option('--sample-pixels <n>', 'rendered training pixels the centroids are fitted on', '100000')
+    .option(
+      '--sample-pixels <n>',
+      'rendered training pixels the centroids are fitted on (auto cluster-size candidates scale with it)',
+      String(DEFAULT_SAMPLE_PIXELS),
+    )
     .option(
       '--thing-share <f>',
       'share of sampled pixels drawn where the 2D segmenter sees a thing class (only things are clustered); 0 = uniform',
@@ -75,6 +90,12 @@ export function registerSegment(program: Command): void {
       const thingShare = Number(flags.thingShare);
       if (!(thingShare >= 0 && thingShare <= 1))
         throw new Error(`--thing-share must be a number in [0, 1], got "${flags.thingShare}"`);
+      const samplePixels = Number(flags.samplePixels);
+      if (!(Number.isInteger(samplePixels) && samplePixels > 0))
+        throw new Error(`--sample-pixels must be a positive integer, got "${flags.samplePixels}"`);
+      const selectionShare = Number(flags.selectionShare);
+      if (!(selectionShare > 0 && selectionShare <= 1))
+        throw new Error(`--selection-share must be a number in (0, 1], got "${flags.selectionShare}"`);
       const bar = progressBar('segment');
       const result = await segmentRun({
         runDir: flags.run,
@@ -83,8 +104,9 @@ export function registerSegment(program: Command): void {
         method,
         parameter,
         out: flags.out,
-        samplePixels: Number(flags.samplePixels),
+        samplePixels,
         thingShare,
+        selectionShare,
         ...(flags.renderSize ? { renderSize: Number(flags.renderSize) } : {}),
         perObject: flags.perObject ?? false,
         ...(flags.seed ? { seed: Number(flags.seed) } : {}),

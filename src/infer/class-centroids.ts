@@ -24,7 +24,7 @@ export interface ClassCentroids {
 }
 
 /** The most points a class's clustering is fitted on (a random subset beyond this). */
-export const MAX_FIT_POINTS = 50000;
+export const MAX_FIT_POINTS = 300000;
 
 /** Embeddings grouped by predicted class: n×d rows. */
 export interface EmbeddingSample {

@@ -15,6 +15,7 @@ import { renderSemantic, renderSemanticBackward } from '../render/semantic.ts';
 import { composite } from '../render/volume.ts';
 import { Adam } from './adam.ts';
 import type { TrainConfig } from './config.ts';
+import { instanceBatch, segmentsOfView } from './instance-batch.ts';
 import { instanceLoss, usesSlowField } from './instance-loss.ts';
 import { PixelPool } from './pixel-pool.ts';
 import { cachedSamples, cacheToLabelBox, type SampleCache, thingLabelBox } from './sample-cache.ts';
@@ -43,6 +44,8 @@ export class LabelStage {
   readonly pool: PixelPool;
   /** Per view: indices of pixels with a 2D instance id. */
   readonly thingPixels: Int32Array[];
+  /** Per view: thing pixels grouped by 2D segment. */
+  readonly segments: Int32Array[][];
   cache: SampleCache | null = null;
   /** Input box of the label MLPs, fixed when the cache is set. */
   labelBox: LabelBox = { center: [0, 0, 0], half: [1, 1, 1] };
@@ -88,6 +91,7 @@ export class LabelStage {
       if (v.instance) for (let p = 0; p < v.instance.length; p++) if (v.instance[p]! !== 0) idx.push(p);
       return Int32Array.from(idx);
     });
+    this.segments = views.map((v, i) => (v.instance ? segmentsOfView(this.thingPixels[i]!, v.instance) : []));
   }
 
   private semanticTerm(view: number, pixels: ArrayLike<number>, segments: boolean, weight: number): number {
@@ -127,9 +131,13 @@ export class LabelStage {
       const candidates = this.thingPixels.map((p, i) => (p.length > 1 ? i : -1)).filter((i) => i >= 0);
       if (candidates.length > 0) {
         const view = candidates[rng.int(candidates.length)]!;
-        const all = Int32Array.from(this.thingPixels[view]!);
-        rng.shuffle(all);
-        const pixels = all.subarray(0, Math.min(all.length, this.config.instanceBatch));
+        const pixels = instanceBatch(
+          this.thingPixels[view]!,
+          this.segments[view]!,
+          this.config.instanceBatch,
+          this.config.instanceMinPerSegment,
+          rng,
+        );
         out.instance = this.instanceStep(view, pixels);
         if (withSegment)
           out.segment = this.semanticTerm(
