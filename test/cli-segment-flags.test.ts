@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { registerSegment } from '../src/cli/segment.ts';
+import { selectionViewCount } from '../src/infer/segment.ts';
 
 function program(): Command {
   const p = new Command().exitOverride();
@@ -9,7 +10,7 @@ function program(): Command {
   return p;
 }
 
-test('clift segment refuses a bad --sample-pixels or --selection-share before touching the run', async () => {
+test('clift segment refuses a bad --sample-pixels or --selection-views before touching the run', async () => {
   const base = ['node', 'clift', 'segment', '--run', '/nonexistent-run', '--out', '/nonexistent-pred'];
   await assert.rejects(
     program().parseAsync([...base, '--sample-pixels', '3e5.5']),
@@ -20,13 +21,21 @@ test('clift segment refuses a bad --sample-pixels or --selection-share before to
     /--sample-pixels must be a positive integer/,
   );
   await assert.rejects(
-    program().parseAsync([...base, '--selection-share', '0']),
-    /--selection-share must be a number in \(0, 1\]/,
+    program().parseAsync([...base, '--selection-views', '0']),
+    /--selection-views must be a positive integer/,
   );
-  await assert.rejects(program().parseAsync([...base, '--selection-share', '1.5']), /--selection-share/);
+  await assert.rejects(program().parseAsync([...base, '--selection-views', '1.5']), /--selection-views/);
   // Valid flags get as far as reading the run, which names the missing folder.
   await assert.rejects(
-    program().parseAsync([...base, '--sample-pixels', '300000', '--selection-share', '0.5']),
+    program().parseAsync([...base, '--sample-pixels', '300000', '--selection-views', '40']),
     /nonexistent-run/,
   );
+});
+
+test('the automatic parameter is scored on the larger of 40 and 10 % of the training views, at most all', () => {
+  assert.equal(selectionViewCount(80), 40);
+  assert.equal(selectionViewCount(30), 30);
+  assert.equal(selectionViewCount(960), 96);
+  assert.equal(selectionViewCount(80, 8), 8);
+  assert.equal(selectionViewCount(80, 500), 80);
 });

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import {
   DEFAULT_SAMPLE_PIXELS,
-  DEFAULT_SELECTION_SHARE,
   DEFAULT_THING_SHARE,
+  MIN_SELECTION_VIEWS,
   segmentRun,
 } from '../infer/segment.ts';
 import { progressBar } from './progress.ts';
@@ -18,7 +18,7 @@ interface SegmentFlags {
   bandwidth?: string;
   samplePixels: string;
   thingShare: string;
-  selectionShare: string;
+  selectionViews?: string;
   renderSize?: string;
   perObject?: boolean;
   seed?: string;
@@ -44,13 +44,12 @@ export function registerSegment(program: Command): void {
     .option('--cluster <method>', 'clustering: hdbscan, dbscan or meanshift', 'hdbscan')
     .option(
       '--min-cluster-size <n|auto>',
-      'HDBSCAN minimum cluster size; auto picks it by per-frame PQ against the 2D segmenter on a share of training views',
+      'HDBSCAN minimum cluster size; auto picks it by per-frame PQ against the 2D segmenter on training views',
       'auto',
     )
     .option(
-      '--selection-share <f>',
-      'share of training views the auto parameter is scored on (appendix B.3: 0.1)',
-      String(DEFAULT_SELECTION_SHARE),
+      '--selection-views <n>',
+      `training views the auto parameter is scored on (default: the larger of ${MIN_SELECTION_VIEWS} and 10 % of them)`,
     )
     .option('--eps <r|auto>', 'DBSCAN radius in the [0,1]-rescaled embedding space (default auto)')
     .option(
@@ -93,9 +92,9 @@ export function registerSegment(program: Command): void {
       const samplePixels = Number(flags.samplePixels);
       if (!(Number.isInteger(samplePixels) && samplePixels > 0))
         throw new Error(`--sample-pixels must be a positive integer, got "${flags.samplePixels}"`);
-      const selectionShare = Number(flags.selectionShare);
-      if (!(selectionShare > 0 && selectionShare <= 1))
-        throw new Error(`--selection-share must be a number in (0, 1], got "${flags.selectionShare}"`);
+      const selectionViews = flags.selectionViews === undefined ? undefined : Number(flags.selectionViews);
+      if (selectionViews !== undefined && !(Number.isInteger(selectionViews) && selectionViews > 0))
+        throw new Error(`--selection-views must be a positive integer, got "${flags.selectionViews}"`);
       const bar = progressBar('segment');
       const result = await segmentRun({
         runDir: flags.run,
@@ -106,7 +105,7 @@ export function registerSegment(program: Command): void {
         out: flags.out,
         samplePixels,
         thingShare,
-        selectionShare,
+        ...(selectionViews ? { selectionViews } : {}),
         ...(flags.renderSize ? { renderSize: Number(flags.renderSize) } : {}),
         perObject: flags.perObject ?? false,
         ...(flags.seed ? { seed: Number(flags.seed) } : {}),

@@ -38,8 +38,17 @@ export const DEFAULT_THING_SHARE = 0.75;
  */
 export const DEFAULT_SAMPLE_PIXELS = 300000;
 
-/** Default share of training views on which `--min-cluster-size auto` scores its candidates (appendix B.3: 10 %). */
-export const DEFAULT_SELECTION_SHARE = 0.1;
+/**
+ * Fewest training views `--min-cluster-size auto` scores its candidates on (appendix B.3 uses 10 % of them; on an
+ * 80-view scene that is 8 views, and the choice between neighbouring cluster sizes flipped with the views drawn).
+ */
+export const MIN_SELECTION_VIEWS = 40;
+
+/** Training views scored by the automatic parameter choice: the larger of 10 % and MIN_SELECTION_VIEWS, at most all. */
+export function selectionViewCount(trainViews: number, requested?: number): number {
+  const n = requested ?? Math.max(MIN_SELECTION_VIEWS, Math.round(trainViews / 10));
+  return Math.max(1, Math.min(trainViews, n));
+}
 
 /** Options of a segmentation run. */
 export interface SegmentOptions {
@@ -58,8 +67,8 @@ export interface SegmentOptions {
   perObject?: boolean;
   /** Share of sampled pixels drawn where the 2D segmenter sees a thing class; default DEFAULT_THING_SHARE. */
   thingShare?: number;
-  /** Share of training views the 'auto' parameter is scored on; default DEFAULT_SELECTION_SHARE. */
-  selectionShare?: number;
+  /** Training views the 'auto' parameter is scored on; default selectionViewCount's. */
+  selectionViews?: number;
   seed?: number;
   onProgress?: ProgressFn;
   log?: (line: string) => void;
@@ -153,10 +162,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
     if (opts.parameter === 'auto') {
       const order = Array.from(rng.fork('selection').permutation(trainFrames.length));
       const chosen = order
-        .slice(
-          0,
-          Math.max(1, Math.round(trainFrames.length * (opts.selectionShare ?? DEFAULT_SELECTION_SHARE))),
-        )
+        .slice(0, selectionViewCount(trainFrames.length, opts.selectionViews))
         .map((i) => trainFrames[i]!);
       const views: SelectionView[] = loadTrainingViews(scene, chosen, config.trainSize).map((v) => {
         const r = renderLabels(render, v.frame, v.intrinsics);

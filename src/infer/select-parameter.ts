@@ -1,6 +1,6 @@
 /**
  * Chooses the clustering parameter (min cluster size, eps or bandwidth) by the best per-frame PQ against the 2D
- * segmenter's own labels on a share of the training views (a tenth by default), all thing classes merged
+ * segmenter's own labels on training views (appendix B.3: a tenth of them), all thing classes merged
  * (appendix B.3); no ground truth is used.
  */
 import type { ClusterParams } from '../cluster/types.ts';
