@@ -28,6 +28,20 @@ test('slow-fast contrastive gradient matches finite differences', () => {
   assertGradientMatches(r.grad, f, fast);
 });
 
+test('slow-fast contrastive gradient matches finite differences at τ = 0.3, and τ changes the loss', () => {
+  const fast = randn(7 * D);
+  const slow = randn(8 * D);
+  const lf = labelsOf(7, 3);
+  const ls = labelsOf(8, 3);
+  const opts = { temperature: 0.3 };
+  const f = (x: Float64Array) =>
+    slowFastContrastive({ data: x, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls, opts).loss;
+  const r = slowFastContrastive({ data: fast, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls, opts);
+  assertGradientMatches(r.grad, f, fast);
+  const r1 = slowFastContrastive({ data: fast, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls);
+  assert.notEqual(r.loss, r1.loss);
+});
+
 test('slow-fast loss is lower when fast embeddings sit on their slow segment', () => {
   const slow = Float64Array.from([0, 0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5]);
   const ls = [1, 1, 2, 2];

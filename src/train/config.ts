@@ -56,6 +56,8 @@ export const TrainConfigSchema = z
     /** Samples per grid voxel along a ray. */
     stepRatio: z.number().positive().default(0.5),
     instanceLoss: z.enum(INSTANCE_LOSSES).default('slow-fast'),
+    /** τ of the slow-fast contrastive similarity exp(−‖θ − θ̃‖ / τ) (the original code: 1). */
+    instanceTemperature: z.number().positive().default(1),
     embedDim: z.number().int().min(1).max(32).default(3),
     slots: z.number().int().min(2).default(25),
     instanceHidden: z.number().int().positive().default(256),

@@ -16,6 +16,8 @@ export interface RenderedBatch {
   nFast: number;
   labels: Int32Array;
   confidence: Float32Array;
+  /** Distance scale τ of the slow-fast contrastive similarity exp(−‖θ − θ̃‖ / τ); default 1. */
+  temperature?: number;
 }
 
 /** Whether a loss renders half of the batch with the slow field. */
@@ -38,7 +40,10 @@ export function instanceLoss(name: InstanceLossName, b: RenderedBatch): LossWith
       const slow = { data: b.emb.subarray(nFast * d), n: n - nFast, d };
       const lf = b.labels.subarray(0, nFast);
       const ls = b.labels.subarray(nFast);
-      return add(slowFastContrastive(fast, lf, slow, ls), concentration(fast, lf, b.confidence, slow, ls));
+      return add(
+        slowFastContrastive(fast, lf, slow, ls, { temperature: b.temperature ?? 1 }),
+        concentration(fast, lf, b.confidence, slow, ls),
+      );
     }
     case 'vanilla':
       return vanillaContrastive(all, b.labels);

@@ -169,7 +169,15 @@ export class LabelStage {
     }
     const labels = Int32Array.from(pixels, (p) => v.instance![p]!);
     const confidence = Float32Array.from(pixels.subarray(0, nFast), (p) => v.confidence[p]!);
-    const l = instanceLoss(this.config.instanceLoss, { emb, d: D, n, nFast, labels, confidence });
+    const l = instanceLoss(this.config.instanceLoss, {
+      emb,
+      d: D,
+      n,
+      nFast,
+      labels,
+      confidence,
+      temperature: this.config.instanceTemperature,
+    });
     // d(Σ_k w_k f_k)/df_k = w_k: spread each pixel's embedding gradient over its cached samples.
     const K = this.cache!.k;
     const dOut = new Float32Array(nFast * K * D);
