@@ -56,7 +56,10 @@ export const TrainConfigSchema = z
     /** Samples per grid voxel along a ray. */
     stepRatio: z.number().positive().default(0.5),
     instanceLoss: z.enum(INSTANCE_LOSSES).default('slow-fast'),
-    /** τ of the slow-fast contrastive similarity exp(−‖θ − θ̃‖ / τ) (the original code: 1). */
+    /**
+     * τ of the slow-fast contrastive similarity exp(−‖θ − θ̃‖ / τ) (the original code: 1). 0.25 on three exact-mask
+     * scenes (6000 its, grid 128): PQ^scene 90.13 / 91.53 / 89.10 vs 90.15 / 90.73 / 87.63 — not yet enough to change.
+     */
     instanceTemperature: z.number().positive().default(1),
     embedDim: z.number().int().min(1).max(32).default(3),
     slots: z.number().int().min(2).default(25),
