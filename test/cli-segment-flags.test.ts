@@ -14,17 +14,20 @@ test('clift segment refuses a bad --sample-pixels or --selection-views before to
   const base = ['node', 'clift', 'segment', '--run', '/nonexistent-run', '--out', '/nonexistent-pred'];
   await assert.rejects(
     program().parseAsync([...base, '--sample-pixels', '3e5.5']),
-    /--sample-pixels must be a positive integer/,
+    /--sample-pixels must be an integer ≥ 1/,
   );
   await assert.rejects(
     program().parseAsync([...base, '--sample-pixels', '0']),
-    /--sample-pixels must be a positive integer/,
+    /--sample-pixels must be an integer ≥ 1/,
   );
   await assert.rejects(
     program().parseAsync([...base, '--selection-views', '0']),
-    /--selection-views must be a positive integer/,
+    /--selection-views must be an integer ≥ 1/,
   );
-  await assert.rejects(program().parseAsync([...base, '--selection-views', '1.5']), /--selection-views/);
+  await assert.rejects(
+    program().parseAsync([...base, '--selection-views', '1.5']),
+    /--selection-views must be an integer ≥ 1/,
+  );
   // Valid flags get as far as reading the run, which names the missing folder.
   await assert.rejects(
     program().parseAsync([...base, '--sample-pixels', '300000', '--selection-views', '40']),

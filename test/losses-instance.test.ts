@@ -7,6 +7,7 @@ import { vanillaContrastive } from '../src/losses/contrastive.ts';
 import { linearAssignment } from '../src/losses/linear-assignment.ts';
 import { marginContrastive } from '../src/losses/margin.ts';
 import { slowFastContrastive } from '../src/losses/slow-fast.ts';
+import { instanceLoss } from '../src/train/instance-loss.ts';
 import { assertGradientMatches } from './helpers/finite-difference.ts';
 
 const rng = new Rng('losses');
@@ -40,6 +41,21 @@ test('slow-fast contrastive gradient matches finite differences at τ = 0.3, and
   assertGradientMatches(r.grad, f, fast);
   const r1 = slowFastContrastive({ data: fast, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls);
   assert.notEqual(r.loss, r1.loss);
+});
+
+test('the slow-fast instance loss passes its batch temperature to the contrastive term', () => {
+  const emb = Float32Array.from(randn(12 * D));
+  const labels = Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
+  const batch = { emb, d: D, n: 12, nFast: 6, labels, confidence: new Float32Array(6).fill(1) };
+  const withTau = instanceLoss('slow-fast', { ...batch, temperature: 0.3 });
+  const fast = { data: emb.subarray(0, 6 * D), n: 6, d: D };
+  const slow = { data: emb.subarray(6 * D), n: 6, d: D };
+  const conc = concentration(fast, labels.subarray(0, 6), batch.confidence, slow, labels.subarray(6));
+  const contrast = slowFastContrastive(fast, labels.subarray(0, 6), slow, labels.subarray(6), {
+    temperature: 0.3,
+  });
+  assert.ok(Math.abs(withTau.loss - (contrast.loss + conc.loss)) < 1e-9);
+  assert.notEqual(withTau.loss, instanceLoss('slow-fast', batch).loss);
 });
 
 test('slow-fast loss is lower when fast embeddings sit on their slow segment', () => {

@@ -5,6 +5,7 @@ import { DEFAULT_SIZE, generateScene } from '../synth/generate.ts';
 import { SENSOR_WIDTH_MM } from '../synth/layout.ts';
 import { isNoiseName, NOISE_NAMES } from '../synth/mask-levels.ts';
 import { simulateSegmenter } from '../synth/segmenter2d.ts';
+import { intFlag } from './flags.ts';
 import { progressBar } from './progress.ts';
 
 interface GenerateFlags {
@@ -16,14 +17,6 @@ interface GenerateFlags {
   noise: string;
   out: string;
   workers?: string;
-}
-
-/** Parses an integer flag or explains what is wrong with it. */
-function intFlag(name: string, text: string, min: number): number {
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < min)
-    throw new Error(`--${name} must be an integer ≥ ${min}, got "${text}"`);
-  return v;
 }
 
 /** Registers `clift generate`. */

@@ -6,6 +6,7 @@ import {
   MIN_SELECTION_VIEWS,
   segmentRun,
 } from '../infer/segment.ts';
+import { intFlag } from './flags.ts';
 import { progressBar } from './progress.ts';
 
 interface SegmentFlags {
@@ -89,12 +90,9 @@ export function registerSegment(program: Command): void {
       const thingShare = Number(flags.thingShare);
       if (!(thingShare >= 0 && thingShare <= 1))
         throw new Error(`--thing-share must be a number in [0, 1], got "${flags.thingShare}"`);
-      const samplePixels = Number(flags.samplePixels);
-      if (!(Number.isInteger(samplePixels) && samplePixels > 0))
-        throw new Error(`--sample-pixels must be a positive integer, got "${flags.samplePixels}"`);
-      const selectionViews = flags.selectionViews === undefined ? undefined : Number(flags.selectionViews);
-      if (selectionViews !== undefined && !(Number.isInteger(selectionViews) && selectionViews > 0))
-        throw new Error(`--selection-views must be a positive integer, got "${flags.selectionViews}"`);
+      const samplePixels = intFlag('sample-pixels', flags.samplePixels, 1);
+      const selectionViews =
+        flags.selectionViews === undefined ? undefined : intFlag('selection-views', flags.selectionViews, 1);
       const bar = progressBar('segment');
       const result = await segmentRun({
         runDir: flags.run,

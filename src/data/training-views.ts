@@ -95,6 +95,19 @@ export function segmenterSemantics(scene: Scene, frame: Frame, maxSide: number):
   );
 }
 
+/** The 2D segmenter's instance map of a frame at the resolution whose larger side is at most `maxSide`, or null. */
+export function segmenterInstances(scene: Scene, frame: Frame, maxSide: number): Int32Array | null {
+  if (!frame.maps.instance_file_path) return null;
+  const k = downscaleFactor(frame.intrinsics, maxSide);
+  const { w, h } = downscaleIntrinsics(frame.intrinsics, k);
+  return nearest(
+    readInstances(scene, frame, 'instance_file_path'),
+    frame.intrinsics.w,
+    k,
+    new Int32Array(w * h),
+  );
+}
+
 /** Loads frames at the resolution whose larger side is at most `maxSide` pixels. */
 export function loadTrainingViews(
   scene: Scene,
@@ -108,9 +121,7 @@ export function loadTrainingViews(
     const n = intr.w * intr.h;
     const W = frame.intrinsics.w;
     const rgb = blockMean(readRgb(scene, frame), W, 3, k, new Float32Array(n * 3), 1 / 255, false);
-    const instance = frame.maps.instance_file_path
-      ? nearest(readInstances(scene, frame, 'instance_file_path'), W, k, new Int32Array(n))
-      : null;
+    const instance = segmenterInstances(scene, frame, maxSide);
     const semantic = segmenterSemantics(scene, frame, maxSide);
     const confidence = nearest(readConfidence(scene, frame), W, k, new Float32Array(n));
     const depth = frame.maps.depth_file_path

@@ -12,7 +12,12 @@ import { readRgb } from '../data/maps.ts';
 import { writeFileAtomic, writeRgb8 } from '../data/png.ts';
 import { readCameraFile } from '../data/read-cameras.ts';
 import { type Frame, framesOf, type Intrinsics, type Split } from '../data/scene.ts';
-import { downscaleFactor, downscaleIntrinsics, loadTrainingViews } from '../data/training-views.ts';
+import {
+  downscaleFactor,
+  downscaleIntrinsics,
+  segmenterInstances,
+  segmenterSemantics,
+} from '../data/training-views.ts';
 import { classKinds } from '../eval/evaluate.ts';
 import { writePrediction } from '../eval/prediction.ts';
 import { overlayInstances } from '../export/overlay.ts';
@@ -164,15 +169,22 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
       const chosen = order
         .slice(0, selectionViewCount(trainFrames.length, opts.selectionViews))
         .map((i) => trainFrames[i]!);
-      const views: SelectionView[] = loadTrainingViews(scene, chosen, config.trainSize).map((v) => {
-        const r = renderLabels(render, v.frame, v.intrinsics);
-        if (!v.instance || !v.semantic)
-          throw new Error(`${scene.transformsPath}: frame ${v.frame.stem} has no 2D segmenter maps`);
+      // Only the segmenter's maps are compared, so RGB, depth and confidence are not loaded.
+      const views: SelectionView[] = chosen.map((frame) => {
+        const instance = segmenterInstances(scene, frame, config.trainSize);
+        const semantic = segmenterSemantics(scene, frame, config.trainSize);
+        if (!instance || !semantic)
+          throw new Error(`${scene.transformsPath}: frame ${frame.stem} has no 2D segmenter maps`);
+        const intr = downscaleIntrinsics(
+          frame.intrinsics,
+          downscaleFactor(frame.intrinsics, config.trainSize),
+        );
+        const r = renderLabels(render, frame, intr);
         return {
           embedding: r.embedding,
           semantic: r.semantic,
-          segmenterInstance: Uint16Array.from(v.instance),
-          segmenterSemantic: v.semantic,
+          segmenterInstance: Uint16Array.from(instance),
+          segmenterSemantic: semantic,
         };
       });
       const sel = selectParameter(

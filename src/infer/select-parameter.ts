@@ -1,7 +1,7 @@
 /**
  * Chooses the clustering parameter (min cluster size, eps or bandwidth) by the best per-frame PQ against the 2D
- * segmenter's own labels on training views (appendix B.3: a tenth of them), all thing classes merged
- * (appendix B.3); no ground truth is used.
+ * segmenter's own labels on some training views, all thing classes merged (appendix B.3, which scores a tenth of
+ * them); no ground truth is used.
  */
 import type { ClusterParams } from '../cluster/types.ts';
 import type { Rng } from '../core/rng.ts';

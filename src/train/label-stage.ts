@@ -44,7 +44,7 @@ export class LabelStage {
   readonly pool: PixelPool;
   /** Per view: indices of pixels with a 2D instance id. */
   readonly thingPixels: Int32Array[];
-  /** Per view: thing pixels grouped by 2D segment. */
+  /** Per view: thing pixels grouped by 2D segment (empty when instanceMinPerSegment is 0). */
   readonly segments: Int32Array[][];
   cache: SampleCache | null = null;
   /** Input box of the label MLPs, fixed when the cache is set. */
@@ -91,7 +91,10 @@ export class LabelStage {
       if (v.instance) for (let p = 0; p < v.instance.length; p++) if (v.instance[p]! !== 0) idx.push(p);
       return Int32Array.from(idx);
     });
-    this.segments = views.map((v, i) => (v.instance ? segmentsOfView(this.thingPixels[i]!, v.instance) : []));
+    // Grouped only when the per-segment floor is on; a uniform draw never reads them.
+    this.segments = views.map((v, i) =>
+      config.instanceMinPerSegment > 0 && v.instance ? segmentsOfView(this.thingPixels[i]!, v.instance) : [],
+    );
   }
 
   private semanticTerm(view: number, pixels: ArrayLike<number>, segments: boolean, weight: number): number {
