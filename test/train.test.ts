@@ -9,6 +9,7 @@ import { readScene } from '../src/data/read-scene.ts';
 import { framesOf } from '../src/data/scene.ts';
 import { classKinds, evaluatePrediction } from '../src/eval/evaluate.ts';
 import { psnr } from '../src/eval/psnr.ts';
+import { loadRun } from '../src/infer/load-model.ts';
 import { sampleEmbeddings, segmenterThingFocus } from '../src/infer/sample-embeddings.ts';
 import { segmentRun } from '../src/infer/segment.ts';
 import { renderLabels } from '../src/render/label-render.ts';
@@ -190,6 +191,21 @@ test('a run branched from another before its instance stage ends exactly like an
   await train({ sceneDir, runDir: early, config: { ...other, semanticHidden: 16 }, stopAt: 18 });
   await train({ sceneDir, runDir: branch2, config, branchFrom: early });
   assert.deepEqual(readFileSync(checkpointPath(branch2)), readFileSync(checkpointPath(whole)));
+  // The same base feeds a run whose instance field has a feature grid; the grid is trained, saved and reloaded.
+  const gridded = mkdtempSync(join(tmpdir(), 'clift-grid-'));
+  const withGrid = parseTrainConfig({ ...config, instanceGrid: { components: 2, resolution: 16 } }, 'test');
+  const g = await train({ sceneDir, runDir: gridded, config: withGrid, branchFrom: base });
+  const grid = g.labels.instance.fast.grid!;
+  assert.ok(grid.planes[0]!.data.length === 16 * 16 * 2, 'grid of the configured shape');
+  const loaded = loadRun(gridded, sceneDir).render.instance;
+  assert.deepEqual(Array.from(loaded.grid!.planes[0]!.data), Array.from(grid.planes[0]!.data));
+  // (60 iterations leave this tiny scene's sample cache empty, so only the wiring is checked here.)
+  assert.ok(
+    grid.params().every((p) => g.labels.instanceAdam.params.includes(p)),
+    'the grid is optimised',
+  );
+  const names = readFileSync(checkpointPath(gridded)).toString('latin1');
+  assert.ok(names.includes('instance.slow.grid.plane0'), 'the slow grid is saved');
   const late = mkdtempSync(join(tmpdir(), 'clift-late-'));
   await train({ sceneDir, runDir: late, config, stopAt: 40 });
   await assert.rejects(

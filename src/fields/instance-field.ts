@@ -1,25 +1,22 @@
 /**
- * The instance embedding field: a fast MLP Θ (trained) and a slow MLP Θ̃ of identical shape updated only by an
- * exponential moving average of Θ. Both take normalised xyz (raw, as in the paper, unless `frequencies` > 0) and
- * output D values.
+ * The instance embedding field: a fast network Θ (trained) and a slow network Θ̃ of identical shape updated only by
+ * an exponential moving average of Θ. Both take normalised xyz (raw, as in the paper, unless `frequencies` > 0,
+ * optionally with a trainable feature grid beside it) and output D values.
  */
 import type { Rng } from '../core/rng.ts';
-import { compute } from './compute.ts';
-import { encodedInput } from './frequency-encoding.ts';
-import { Mlp } from './mlp.ts';
+import { type FeatureGridShape, GridEncodedMlp } from './grid-encoded-mlp.ts';
 
-/** Fast and slow embedding MLPs. */
+/** Fast and slow embedding networks. */
 export class InstanceField {
-  readonly fast: Mlp;
-  readonly slow: Mlp;
+  readonly fast: GridEncodedMlp;
+  readonly slow: GridEncodedMlp;
   readonly dim: number;
 
-  constructor(dim: number, hidden: number, rng: Rng, layers = 4, frequencies = 0) {
+  constructor(dim: number, hidden: number, rng: Rng, layers = 4, frequencies = 0, grid?: FeatureGridShape) {
     this.dim = dim;
-    const input = encodedInput(3, frequencies);
-    const sizes = [input.width, ...Array.from({ length: layers - 1 }, () => hidden), dim];
-    this.fast = new Mlp('instance.fast', sizes, rng.fork('fast'), compute(), input.encoding);
-    this.slow = new Mlp('instance.slow', sizes, rng.fork('slow'), compute(), input.encoding);
+    const widths = Array.from({ length: layers - 1 }, () => hidden);
+    this.fast = new GridEncodedMlp('instance.fast', widths, dim, rng.fork('fast'), frequencies, grid);
+    this.slow = new GridEncodedMlp('instance.slow', widths, dim, rng.fork('slow'), frequencies, grid);
   }
 
   /** slow ← m·slow + (1 − m)·fast for every parameter. */

@@ -4,6 +4,7 @@
  */
 import type { ProgressFn } from '../core/progress.ts';
 import type { Frame, Intrinsics } from '../data/scene.ts';
+import type { GridEncodedMlp } from '../fields/grid-encoded-mlp.ts';
 import { type LabelBox, toLabelBox } from '../fields/label-box.ts';
 import type { Mlp } from '../fields/mlp.ts';
 import type { Normalization } from '../rays/normalize.ts';
@@ -18,7 +19,7 @@ export interface LabelRenderModel {
   norm: Normalization;
   semantic: Mlp;
   classes: number;
-  instance: Mlp;
+  instance: GridEncodedMlp;
   /** Samples kept per ray for the label fields. */
   k: number;
   /** Input box of the label MLPs. */

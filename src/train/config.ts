@@ -78,6 +78,17 @@ export const TrainConfigSchema = z
       .default({ semantic: 8, instance: 6 }),
     semanticHidden: z.number().int().positive().default(128),
     /**
+     * A trainable TensoRF VM feature grid in front of the instance MLPs (its features beside the frequency encoding;
+     * `components` per mode, 0 = none, the paper's plain MLP). It lets the field change its embedding within a
+     * centimetre or two, where a coordinate MLP in a few thousand steps keeps touching objects on one embedding.
+     */
+    instanceGrid: z
+      .object({
+        components: z.number().int().min(0).default(0),
+        resolution: z.number().int().min(8).default(128),
+      })
+      .default({ components: 0, resolution: 128 }),
+    /**
      * Adam learning rates: grids and the colour basis follow the paper (1e-2, 5e-4), as does the instance MLP;
      * the semantic MLP uses 2e-3 because runs here are ~100× shorter than the paper's 400k iterations and, at
      * 5e-4, small flat objects near the floor stayed labelled background.

@@ -77,6 +77,7 @@ export class LabelStage {
       rng.fork('instance'),
       4,
       config.labelFrequencies.instance,
+      config.instanceGrid,
     );
     this.semanticAdam = new Adam(this.semantic.params(), {
       lr: { grid: config.lr.grid, mlp: config.lr.semantic },
