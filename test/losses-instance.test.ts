@@ -29,30 +29,32 @@ test('slow-fast contrastive gradient matches finite differences', () => {
   assertGradientMatches(r.grad, f, fast);
 });
 
-test('slow-fast contrastive gradient matches finite differences at τ = 0.3, and τ changes the loss', () => {
-  const fast = randn(7 * D);
-  const slow = randn(8 * D);
-  const lf = labelsOf(7, 3);
-  const ls = labelsOf(8, 3);
-  const opts = { temperature: 0.3 };
-  const f = (x: Float64Array) =>
-    slowFastContrastive({ data: x, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls, opts).loss;
-  const r = slowFastContrastive({ data: fast, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls, opts);
-  assertGradientMatches(r.grad, f, fast);
-  const r1 = slowFastContrastive({ data: fast, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls);
-  assert.notEqual(r.loss, r1.loss);
-});
+for (const opts of [{ temperature: 0.3 }, { logitScale: 6 }, { temperature: 0.5, logitScale: 3 }]) {
+  test(`slow-fast contrastive gradient matches finite differences at ${JSON.stringify(opts)}, which changes the loss`, () => {
+    const fast = randn(7 * D);
+    const slow = randn(8 * D);
+    const lf = labelsOf(7, 3);
+    const ls = labelsOf(8, 3);
+    const f = (x: Float64Array) =>
+      slowFastContrastive({ data: x, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls, opts).loss;
+    const r = slowFastContrastive({ data: fast, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls, opts);
+    assertGradientMatches(r.grad, f, fast);
+    const r1 = slowFastContrastive({ data: fast, n: 7, d: D }, lf, { data: slow, n: 8, d: D }, ls);
+    assert.notEqual(r.loss, r1.loss);
+  });
+}
 
-test('the slow-fast instance loss passes its batch temperature to the contrastive term', () => {
+test('the slow-fast instance loss passes its batch temperature and logit scale to the contrastive term', () => {
   const emb = Float32Array.from(randn(12 * D));
   const labels = Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
   const batch = { emb, d: D, n: 12, nFast: 6, labels, confidence: new Float32Array(6).fill(1) };
-  const withTau = instanceLoss('slow-fast', { ...batch, temperature: 0.3 });
+  const withTau = instanceLoss('slow-fast', { ...batch, temperature: 0.3, logitScale: 4 });
   const fast = { data: emb.subarray(0, 6 * D), n: 6, d: D };
   const slow = { data: emb.subarray(6 * D), n: 6, d: D };
   const conc = concentration(fast, labels.subarray(0, 6), batch.confidence, slow, labels.subarray(6));
   const contrast = slowFastContrastive(fast, labels.subarray(0, 6), slow, labels.subarray(6), {
     temperature: 0.3,
+    logitScale: 4,
   });
   assert.ok(Math.abs(withTau.loss - (contrast.loss + conc.loss)) < 1e-9);
   assert.notEqual(withTau.loss, instanceLoss('slow-fast', batch).loss);

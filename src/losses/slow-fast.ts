@@ -1,7 +1,7 @@
 /**
  * Slow-fast contrastive loss (paper eq. 4): fast embeddings of Ω1 against slow (EMA-field) embeddings of Ω2.
  * As in the original code, sim = exp(−‖θ − θ̃‖/τ) with the plain (not squared) distance, and the softmax runs
- * over exp(sim); only fast pixels with at least one same-label slow pixel contribute.
+ * over exp(s·sim) (s = 1 in the original); only fast pixels with at least one same-label slow pixel contribute.
  */
 import { type Embeddings, type LossWithGrad, sqDist } from './embedding-loss.ts';
 
@@ -9,6 +9,8 @@ import { type Embeddings, type LossWithGrad, sqDist } from './embedding-loss.ts'
 export interface SlowFastOptions {
   /** Distance scale τ in sim = exp(−‖θ − θ̃‖ / τ). */
   temperature?: number;
+  /** Factor s on the softmax logits s·sim (the original: 1, so logits lie in (0, 1]). */
+  logitScale?: number;
 }
 
 /** Eq. 4 and its gradient with respect to the fast embeddings (slow ones are constants). */
@@ -20,6 +22,7 @@ export function slowFastContrastive(
   options: SlowFastOptions = {},
 ): LossWithGrad {
   const tau = options.temperature ?? 1;
+  const scale = options.logitScale ?? 1;
   const { n: n1, d } = fast;
   const n2 = slow.n;
   const grad = new Float64Array(n1 * d);
@@ -39,20 +42,20 @@ export function slowFastContrastive(
       sim[q] = Math.exp(-dist[q]! / tau);
       if (sim[q]! > maxAll) maxAll = sim[q]!;
     }
-    // logits = exp(sim); log P = logsumexp_pos(sim) − logsumexp_all(sim)
+    // logits = exp(s·sim); log P = logsumexp_pos(s·sim) − logsumexp_all(s·sim)
     let zAll = 0;
     let zPos = 0;
     for (let q = 0; q < n2; q++) {
-      const e = Math.exp(sim[q]! - maxAll);
+      const e = Math.exp(scale * (sim[q]! - maxAll));
       zAll += e;
       if (slowLabels[q] === fastLabels[p]) zPos += e;
     }
     loss -= Math.log(zPos / zAll);
     for (let q = 0; q < n2; q++) {
-      const e = Math.exp(sim[q]! - maxAll);
+      const e = Math.exp(scale * (sim[q]! - maxAll));
       const a = slowLabels[q] === fastLabels[p] ? e / zPos : 0;
       const b = e / zAll;
-      const dLdSim = -(a - b) / nValid;
+      const dLdSim = (-(a - b) * scale) / nValid;
       const dq = dist[q]!;
       if (dq === 0) continue;
       // sim = exp(−dist/τ): dsim/df_p = −sim/τ · (f_p − s_q)/dist

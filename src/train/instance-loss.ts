@@ -18,6 +18,8 @@ export interface RenderedBatch {
   confidence: Float32Array;
   /** Distance scale τ of the slow-fast contrastive similarity exp(−‖θ − θ̃‖ / τ); default 1. */
   temperature?: number;
+  /** Factor on the slow-fast softmax logits; default 1. */
+  logitScale?: number;
 }
 
 /** Whether a loss renders half of the batch with the slow field. */
@@ -41,7 +43,10 @@ export function instanceLoss(name: InstanceLossName, b: RenderedBatch): LossWith
       const lf = b.labels.subarray(0, nFast);
       const ls = b.labels.subarray(nFast);
       return add(
-        slowFastContrastive(fast, lf, slow, ls, { temperature: b.temperature ?? 1 }),
+        slowFastContrastive(fast, lf, slow, ls, {
+          temperature: b.temperature ?? 1,
+          logitScale: b.logitScale ?? 1,
+        }),
         concentration(fast, lf, b.confidence, slow, ls),
       );
     }

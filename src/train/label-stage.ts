@@ -181,6 +181,7 @@ export class LabelStage {
       labels,
       confidence,
       temperature: this.config.instanceTemperature,
+      logitScale: this.config.instanceLogitScale,
     });
     // d(Σ_k w_k f_k)/df_k = w_k: spread each pixel's embedding gradient over its cached samples.
     const K = this.cache!.k;
