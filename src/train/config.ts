@@ -57,8 +57,9 @@ export const TrainConfigSchema = z
     stepRatio: z.number().positive().default(0.5),
     instanceLoss: z.enum(INSTANCE_LOSSES).default('slow-fast'),
     /**
-     * τ of the slow-fast contrastive similarity exp(−‖θ − θ̃‖ / τ) (the original code: 1). 0.25 on three exact-mask
-     * scenes (6000 its, grid 128): PQ^scene 90.13 / 91.53 / 89.10 vs 90.15 / 90.73 / 87.63 — not yet enough to change.
+     * τ of the slow-fast contrastive similarity exp(−‖θ − θ̃‖ / τ) (the original code: 1). 0.25 on five exact-mask
+     * scenes (6000 its, grid 128): PQ^scene 92.60 / 90.13 / 91.53 / 89.10 / 90.56 vs 92.01 / 90.15 / 90.73 / 87.63 /
+     * 89.95 — better on four, but two scenes are not yet run (README).
      */
     instanceTemperature: z.number().positive().default(1),
     /**
