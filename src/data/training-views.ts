@@ -37,6 +37,11 @@ export function downscaleFactor(intr: Intrinsics, maxSide: number): number {
   return Math.max(1, Math.ceil(Math.max(intr.w, intr.h) / maxSide));
 }
 
+/** Intrinsics reduced by the factor that brings the larger side to at most `maxSide`. */
+export function reducedIntrinsics(intr: Intrinsics, maxSide: number): Intrinsics {
+  return downscaleIntrinsics(intr, downscaleFactor(intr, maxSide));
+}
+
 function nearest<T extends Int32Array | Uint16Array | Float32Array>(
   src: ArrayLike<number>,
   w: number,
@@ -82,29 +87,37 @@ function blockMean(
   return out;
 }
 
+/** A frame's map read by `read`, reduced by nearest sampling to the resolution whose larger side is at most `maxSide`. */
+function reducedMap<T extends Int32Array | Uint16Array>(
+  frame: Frame,
+  maxSide: number,
+  read: () => ArrayLike<number>,
+  make: (n: number) => T,
+): T {
+  const k = downscaleFactor(frame.intrinsics, maxSide);
+  const { w, h } = downscaleIntrinsics(frame.intrinsics, k);
+  return nearest(read(), frame.intrinsics.w, k, make(w * h));
+}
+
 /** The 2D segmenter's class map of a frame at the resolution whose larger side is at most `maxSide`, or null. */
 export function segmenterSemantics(scene: Scene, frame: Frame, maxSide: number): Uint16Array | null {
   if (!frame.maps.semantic_file_path) return null;
-  const k = downscaleFactor(frame.intrinsics, maxSide);
-  const { w, h } = downscaleIntrinsics(frame.intrinsics, k);
-  return nearest(
-    readSemantics(scene, frame, 'semantic_file_path'),
-    frame.intrinsics.w,
-    k,
-    new Uint16Array(w * h),
+  return reducedMap(
+    frame,
+    maxSide,
+    () => readSemantics(scene, frame, 'semantic_file_path'),
+    (n) => new Uint16Array(n),
   );
 }
 
 /** The 2D segmenter's instance map of a frame at the resolution whose larger side is at most `maxSide`, or null. */
 export function segmenterInstances(scene: Scene, frame: Frame, maxSide: number): Int32Array | null {
   if (!frame.maps.instance_file_path) return null;
-  const k = downscaleFactor(frame.intrinsics, maxSide);
-  const { w, h } = downscaleIntrinsics(frame.intrinsics, k);
-  return nearest(
-    readInstances(scene, frame, 'instance_file_path'),
-    frame.intrinsics.w,
-    k,
-    new Int32Array(w * h),
+  return reducedMap(
+    frame,
+    maxSide,
+    () => readInstances(scene, frame, 'instance_file_path'),
+    (n) => new Int32Array(n),
   );
 }
 

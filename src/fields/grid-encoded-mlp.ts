@@ -4,7 +4,7 @@
  */
 import type { Rng } from '../core/rng.ts';
 import { compute } from './compute.ts';
-import { encodedInput } from './frequency-encoding.ts';
+import { encodedInput, type InputEncoding } from './frequency-encoding.ts';
 import { Mlp, type MlpTape } from './mlp.ts';
 import type { Param } from './params.ts';
 import { VmGrid } from './tensorf-vm.ts';
@@ -31,7 +31,8 @@ const GRID_INIT = 0.1;
 export class GridEncodedMlp {
   readonly mlp: Mlp;
   readonly grid: VmGrid | null;
-  private readonly frequencies: number;
+  /** The frequency encoding beside the grid features (none for raw xyz). */
+  private readonly encoding: InputEncoding | undefined;
   private input = new Float32Array(0);
 
   constructor(
@@ -42,8 +43,8 @@ export class GridEncodedMlp {
     frequencies: number,
     shape?: FeatureGridShape,
   ) {
-    this.frequencies = frequencies;
     const enc = encodedInput(3, frequencies);
+    this.encoding = enc.encoding;
     if (!shape || shape.components === 0) {
       this.grid = null;
       this.mlp = new Mlp(name, [enc.width, ...hidden, out], rng, compute(), enc.encoding);
@@ -74,9 +75,8 @@ export class GridEncodedMlp {
     const width = this.mlp.sizes[0]!;
     const feats = new Float32Array(n * F);
     this.grid.gather(x, n, feats);
-    const enc = encodedInput(3, this.frequencies);
     const encoded = new Float32Array(n * (width - F));
-    if (enc.encoding) enc.encoding.apply(x, n, encoded);
+    if (this.encoding) this.encoding.apply(x, n, encoded);
     else encoded.set(x.subarray(0, n * 3));
     if (this.input.length < n * width) this.input = new Float32Array(Math.ceil(n * width * 1.25));
     const input = this.input.subarray(0, n * width);

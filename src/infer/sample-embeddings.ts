@@ -2,7 +2,7 @@
 import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Frame, Intrinsics, Scene } from '../data/scene.ts';
-import { downscaleFactor, downscaleIntrinsics, segmenterSemantics } from '../data/training-views.ts';
+import { reducedIntrinsics, segmenterSemantics } from '../data/training-views.ts';
 import { type LabelRenderModel, renderLabels } from '../render/label-render.ts';
 import type { EmbeddingSample } from './class-centroids.ts';
 
@@ -77,7 +77,7 @@ export function sampleEmbeddings(
   const sem: Uint16Array[] = [];
   order.forEach((fi, k) => {
     const frame = frames[fi]!;
-    const intr = downscaleIntrinsics(frame.intrinsics, downscaleFactor(frame.intrinsics, size));
+    const intr = reducedIntrinsics(frame.intrinsics, size);
     const n = intr.w * intr.h;
     const favoured = focus ? focus.focus(frame, intr) : null;
     const pixels = focusedPixels(n, per, favoured, focus?.share ?? 0, rng);

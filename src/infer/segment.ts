@@ -11,13 +11,8 @@ import { maybeYield } from '../core/yield.ts';
 import { readRgb } from '../data/maps.ts';
 import { writeFileAtomic, writeRgb8 } from '../data/png.ts';
 import { readCameraFile } from '../data/read-cameras.ts';
-import { type Frame, framesOf, type Intrinsics, type Split } from '../data/scene.ts';
-import {
-  downscaleFactor,
-  downscaleIntrinsics,
-  segmenterInstances,
-  segmenterSemantics,
-} from '../data/training-views.ts';
+import { type Frame, framesOf, type Split } from '../data/scene.ts';
+import { reducedIntrinsics, segmenterInstances, segmenterSemantics } from '../data/training-views.ts';
 import { classKinds } from '../eval/evaluate.ts';
 import { writePrediction } from '../eval/prediction.ts';
 import { overlayInstances } from '../export/overlay.ts';
@@ -175,11 +170,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
         const semantic = segmenterSemantics(scene, frame, config.trainSize);
         if (!instance || !semantic)
           throw new Error(`${scene.transformsPath}: frame ${frame.stem} has no 2D segmenter maps`);
-        const intr = downscaleIntrinsics(
-          frame.intrinsics,
-          downscaleFactor(frame.intrinsics, config.trainSize),
-        );
-        const r = renderLabels(render, frame, intr);
+        const r = renderLabels(render, frame, reducedIntrinsics(frame.intrinsics, config.trainSize));
         return {
           embedding: r.embedding,
           semantic: r.semantic,
@@ -228,10 +219,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   const maxPointsPerView = Math.ceil(300000 / Math.max(1, frames.length));
   for (const [k, frame] of frames.entries()) {
     await maybeYield();
-    const intr: Intrinsics = downscaleIntrinsics(
-      frame.intrinsics,
-      downscaleFactor(frame.intrinsics, opts.renderSize ?? DEFAULT_RENDER_SIZE),
-    );
+    const intr = reducedIntrinsics(frame.intrinsics, opts.renderSize ?? DEFAULT_RENDER_SIZE);
     const r = renderLabels(render, frame, intr);
     const inst = label(r.embedding, r.dim, r.semantic);
     const rgb8 = Uint8Array.from(r.rgb, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));

@@ -65,10 +65,9 @@ export const TrainConfigSchema = z
     /**
      * Factor s on the slow-fast softmax logits s·sim (the original code: 1). With s = 1 the logits lie in (0, 1], so
      * the softmax is nearly flat and two touching objects left on one embedding cost the batch loss little.
-     * s = 10 on the two exact-mask scenes that missed PQ^scene 90 (6000 its, grid 128): 87.63 → 91.52 (the merged
-     * pair separates) and 89.95 → 91.48, seeds 0 / 1 / 2 92.01 → 92.91,
-     * 90.15 → 90.30, 90.73 → 92.20;
-     * not the default until every scene has run (README).
+     * s = 10 on five exact-mask scenes (6000 its, grid 128): seeds 5 / 6, which missed PQ^scene 90, 87.63 → 91.52
+     * (the merged pair separates) and 89.95 → 91.48; seeds 0 / 1 / 2 92.01 → 92.91, 90.15 → 90.30, 90.73 → 92.20.
+     * Not the default until every scene has run (README).
      */
     instanceLogitScale: z.number().positive().default(1),
     embedDim: z.number().int().min(1).max(32).default(3),
