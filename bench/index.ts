@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark in sequence (each in its own process so timings do not interfere) and leaves their tables
- * in bench/results/. Usage: npm run bench [-- --quick]   (--quick: the reduced paper tables, under 30 minutes)
+ * in bench/results/. Usage: npm run bench [-- --quick]   (--quick: the reduced paper tables, about 45 minutes on 2 cores)
  */
 import { spawnSync } from 'node:child_process';
 

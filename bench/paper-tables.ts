@@ -34,7 +34,7 @@ const results = 'bench/results';
 mkdirSync(results, { recursive: true });
 
 /**
- * Sizes: --quick is what the README's tables show (three scenes, to stay under 30 minutes on 2 cores); the full
+ * Sizes: --quick is what the README's tables show (three scenes, about 45 minutes on 2 cores); the full
  * mode is the same protocol on all eight scenes at a larger size.
  */
 const sizes = quick
