@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { resolveHdbscanPath } from '../src/cluster/index.ts';
 import { Rng } from '../src/core/rng.ts';
-import { assignInstances, extractCentroids, robustRescale } from '../src/infer/class-centroids.ts';
+import {
+  assignInstances,
+  extractCentroids,
+  MAX_FIT_POINTS,
+  MAX_FIT_POINTS_HIGH_DIM,
+  maxFitPoints,
+  robustRescale,
+} from '../src/infer/class-centroids.ts';
 import { candidateParams } from '../src/infer/select-parameter.ts';
 
 const rng = new Rng('centroids');
@@ -107,4 +115,12 @@ test('candidate parameters scale with the number of points', () => {
   );
   assert.ok(Math.max(...large) > Math.max(...small));
   assert.ok(candidateParams('meanshift', 1000, 3).every((p) => p.method === 'meanshift' && p.bandwidth > 0));
+});
+
+test('high-dimensional embeddings are fitted on fewer points, where HDBSCAN takes its all-pairs path', () => {
+  assert.equal(maxFitPoints(3), MAX_FIT_POINTS);
+  assert.equal(resolveHdbscanPath('auto', MAX_FIT_POINTS, 3), 'knn');
+  assert.equal(maxFitPoints(24), MAX_FIT_POINTS_HIGH_DIM);
+  assert.equal(resolveHdbscanPath('auto', MAX_FIT_POINTS, 24), 'exact');
+  assert.ok(MAX_FIT_POINTS_HIGH_DIM < MAX_FIT_POINTS);
 });

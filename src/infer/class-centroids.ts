@@ -3,7 +3,7 @@
  * beyond 3σ dropped, each dimension rescaled to [0, 1], clustered, and cluster centroids kept in that space.
  */
 
-import { cluster, weightedCentroids } from '../cluster/index.ts';
+import { cluster, resolveHdbscanPath, weightedCentroids } from '../cluster/index.ts';
 import type { ClusterParams } from '../cluster/types.ts';
 import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
@@ -25,6 +25,13 @@ export interface ClassCentroids {
 
 /** The most points a class's clustering is fitted on (a random subset beyond this). */
 export const MAX_FIT_POINTS = 300000;
+/** The cap above 8 dimensions, where HDBSCAN takes its all-pairs path (the reference's cap). */
+export const MAX_FIT_POINTS_HIGH_DIM = 50000;
+
+/** How many points of d-dimensional embeddings a class's clustering is fitted on at most. */
+export function maxFitPoints(d: number): number {
+  return resolveHdbscanPath('auto', MAX_FIT_POINTS, d) === 'exact' ? MAX_FIT_POINTS_HIGH_DIM : MAX_FIT_POINTS;
+}
 
 /** Embeddings grouped by predicted class: n×d rows. */
 export interface EmbeddingSample {
@@ -87,10 +94,11 @@ export function extractCentroids(
     });
     const { min, range, kept } = robustRescale(pts, idx.length, d);
     let fit = kept;
-    if (fit.length > MAX_FIT_POINTS) {
+    const cap = maxFitPoints(d);
+    if (fit.length > cap) {
       const shuffled = Int32Array.from(fit);
       rng.shuffle(shuffled);
-      fit = Array.from(shuffled.subarray(0, MAX_FIT_POINTS));
+      fit = Array.from(shuffled.subarray(0, cap));
     }
     const scaled = new Float32Array(fit.length * d);
     fit.forEach((i, j) => {
