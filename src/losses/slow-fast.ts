@@ -29,6 +29,7 @@ export function slowFastContrastive(
   if (n1 === 0 || n2 === 0) return { loss: 0, grad };
   const sim = new Float64Array(n2);
   const dist = new Float64Array(n2);
+  const ex = new Float64Array(n2);
   const slowSet = new Set(Array.from(slowLabels));
   const validRows: number[] = [];
   for (let p = 0; p < n1; p++) if (slowSet.has(fastLabels[p]!)) validRows.push(p);
@@ -47,12 +48,13 @@ export function slowFastContrastive(
     let zPos = 0;
     for (let q = 0; q < n2; q++) {
       const e = Math.exp(scale * (sim[q]! - maxAll));
+      ex[q] = e;
       zAll += e;
       if (slowLabels[q] === fastLabels[p]) zPos += e;
     }
     loss -= Math.log(zPos / zAll);
     for (let q = 0; q < n2; q++) {
-      const e = Math.exp(scale * (sim[q]! - maxAll));
+      const e = ex[q]!;
       const a = slowLabels[q] === fastLabels[p] ? e / zPos : 0;
       const b = e / zAll;
       const dLdSim = (-(a - b) * scale) / nValid;

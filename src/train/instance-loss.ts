@@ -43,10 +43,7 @@ export function instanceLoss(name: InstanceLossName, b: RenderedBatch): LossWith
       const lf = b.labels.subarray(0, nFast);
       const ls = b.labels.subarray(nFast);
       return add(
-        slowFastContrastive(fast, lf, slow, ls, {
-          temperature: b.temperature ?? 1,
-          logitScale: b.logitScale ?? 1,
-        }),
+        slowFastContrastive(fast, lf, slow, ls, { temperature: b.temperature, logitScale: b.logitScale }),
         concentration(fast, lf, b.confidence, slow, ls),
       );
     }
