@@ -1,23 +1,42 @@
 /**
- * The numeric backend the fields use: one per process, created on first use — the WASM SIMD backend on worker
- * threads, or the TypeScript reference when CLIFT_BACKEND=ts (or when WASM cannot load).
+ * The numeric backend the fields use: one per process, created on first use from `configureCompute` (the CLI's
+ * --backend / --threads) or else CLIFT_BACKEND / CLIFT_THREADS — native kernels where they were built, else the
+ * WASM SIMD backend, else the TypeScript reference.
  */
 import { availableParallelism } from 'node:os';
-import { type Backend, createBackend } from '../kernels/index.ts';
+import { BACKEND_CHOICES, type Backend, type BackendChoice, createBackend } from '../kernels/index.ts';
 
 let current: Backend | null = null;
+let wanted: { kind?: BackendChoice; threads?: number } = {};
 
-/** The process-wide backend (CLIFT_BACKEND = wasm | ts, CLIFT_THREADS = worker count). */
+/** Reads a backend choice from a flag or variable value; throws naming `source` when it is not one. */
+export function parseBackendChoice(value: string, source: string): BackendChoice {
+  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new Error(`${source}: unknown backend "${value}" (choose ${BACKEND_CHOICES.join(', ')})`);
+}
+
+/** Chooses the backend created by the next compute() (replacing one already created). */
+export function configureCompute(options: { kind?: BackendChoice; threads?: number }): void {
+  wanted = { ...options };
+  if (current) {
+    current.dispose();
+    current = null;
+  }
+}
+
+/** The process-wide backend. */
 export function compute(): Backend {
   if (current) return current;
-  const kind = process.env.CLIFT_BACKEND === 'ts' ? 'ts' : 'wasm';
-  const threads = Number(process.env.CLIFT_THREADS) || Math.min(4, availableParallelism());
+  const env = process.env.CLIFT_BACKEND;
+  const kind = wanted.kind ?? (env ? parseBackendChoice(env, 'CLIFT_BACKEND') : 'auto');
+  const threads =
+    wanted.threads ?? (Number(process.env.CLIFT_THREADS) || Math.min(4, availableParallelism()));
   try {
     current = createBackend({ kind, threads });
   } catch (e) {
-    if (kind === 'ts') throw e;
+    if (kind !== 'auto') throw e;
     process.stderr.write(
-      `clift: WASM kernels unavailable (${(e as Error).message}); using the TypeScript reference\n`,
+      `clift: fast kernels unavailable (${(e as Error).message}); using the TypeScript reference\n`,
     );
     current = createBackend({ kind: 'ts' });
   }

@@ -276,8 +276,31 @@ export interface EmaArgs {
   momentum: number;
 }
 
-/** Which implementation a backend is; new kinds (native, WebGPU) extend this union. */
-export type BackendKind = 'ts' | 'wasm';
+/**
+ * Slow-fast contrastive loss (paper eq. 4) of fast embeddings against slow ones, with its gradient w.r.t. the
+ * fast rows: sim = exp(−‖f_p − s_q‖/τ), softmax over scale·sim, loss −log(Σ_pos / Σ_all) averaged over the fast
+ * rows whose label occurs among the slow rows (others get no loss and a zero gradient).
+ */
+export interface SlowFastArgs {
+  /** n1×d fast embeddings. */
+  fast: F32;
+  /** n2×d slow embeddings (constants). */
+  slow: F32;
+  n1: number;
+  n2: number;
+  d: number;
+  fastLabels: I32;
+  slowLabels: I32;
+  /** τ (> 0). */
+  temperature: number;
+  /** Factor on the softmax logits. */
+  logitScale: number;
+  /** n1×d gradient of the loss w.r.t. fast (overwritten). */
+  grad: F32;
+}
+
+/** Which implementation a backend is; new kinds (WebGPU) extend this union. */
+export type BackendKind = 'ts' | 'wasm' | 'native';
 
 /** The kernel set every field and loss is written against. */
 export interface Backend {
@@ -340,4 +363,7 @@ export interface Backend {
   adam(args: AdamArgs): void;
   /** Exponential moving average update in place. */
   ema(args: EmaArgs): void;
+
+  /** Slow-fast contrastive loss; writes the gradient and returns the loss. */
+  slowFast(args: SlowFastArgs): number;
 }

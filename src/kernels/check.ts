@@ -2,11 +2,20 @@
 
 import type {
   AdamArgs,
+  CompositeArgs,
+  CompositeBackwardArgs,
   F32,
   GemmArgs,
   GridGatherArgs,
   GridScatterArgs,
   I32,
+  LogSumExpArgs,
+  LogSumExpBackwardArgs,
+  RenderWeightsArgs,
+  RenderWeightsBackwardArgs,
+  SlowFastArgs,
+  SoftmaxArgs,
+  SoftmaxBackwardArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from './backend.ts';
@@ -118,4 +127,95 @@ export function checkAdam(a: AdamArgs): number {
   checkLength('v', a.v, n);
   if (!(a.step >= 1)) throw new RangeError(`adam step must be >= 1, got ${a.step}`);
   return n;
+}
+
+/** Validates column-sum buffers. */
+export function checkColSum(x: F32, rows: number, cols: number, out: F32): void {
+  checkCount('rows', rows);
+  checkCount('cols', cols);
+  checkLength('x', x, rows * cols);
+  checkLength('out', out, cols);
+}
+
+/** Validates renderWeights buffers; returns the sample count. */
+export function checkRenderWeights(a: RenderWeightsArgs): number {
+  const ns = checkRays(a.rayStart, a.numRays);
+  checkLength('sigma', a.sigma, ns);
+  checkLength('delta', a.delta, ns);
+  checkLength('weights', a.weights, ns);
+  if (a.opacity) checkLength('opacity', a.opacity, a.numRays);
+  return ns;
+}
+
+/** Validates renderWeightsBackward buffers; returns the sample count. */
+export function checkRenderWeightsBackward(a: RenderWeightsBackwardArgs): number {
+  const ns = checkRays(a.rayStart, a.numRays);
+  checkLength('sigma', a.sigma, ns);
+  checkLength('delta', a.delta, ns);
+  checkLength('gradWeights', a.gradWeights, ns);
+  checkLength('gradSigma', a.gradSigma, ns);
+  if (a.gradOpacity) checkLength('gradOpacity', a.gradOpacity, a.numRays);
+  return ns;
+}
+
+/** Validates compositeValues buffers; returns the sample count. */
+export function checkComposite(a: CompositeArgs): number {
+  const ns = checkRays(a.rayStart, a.numRays);
+  checkCount('channels', a.channels);
+  checkLength('weights', a.weights, ns);
+  checkLength('values', a.values, ns * a.channels);
+  checkLength('out', a.out, a.numRays * a.channels);
+  return ns;
+}
+
+/** Validates compositeValuesBackward buffers; returns the sample count. */
+export function checkCompositeBackward(a: CompositeBackwardArgs): number {
+  const ns = checkRays(a.rayStart, a.numRays);
+  checkCount('channels', a.channels);
+  checkLength('weights', a.weights, ns);
+  checkLength('values', a.values, ns * a.channels);
+  checkLength('gradOut', a.gradOut, a.numRays * a.channels);
+  if (a.gradWeights) checkLength('gradWeights', a.gradWeights, ns);
+  if (a.gradValues) checkLength('gradValues', a.gradValues, ns * a.channels);
+  return ns;
+}
+
+/** Validates logSumExpRows buffers. */
+export function checkLogSumExp(a: LogSumExpArgs): void {
+  checkRows(a.x, a.rows, a.cols, a);
+  checkLength('out', a.out, a.rows);
+}
+
+/** Validates logSumExpRowsBackward buffers. */
+export function checkLogSumExpBackward(a: LogSumExpBackwardArgs): void {
+  checkRows(a.x, a.rows, a.cols, a);
+  checkLength('lse', a.lse, a.rows);
+  checkLength('gradOut', a.gradOut, a.rows);
+  checkLength('gradX', a.gradX, a.rows * a.cols);
+}
+
+/** Validates softmaxRows buffers. */
+export function checkSoftmax(a: SoftmaxArgs): void {
+  checkRows(a.x, a.rows, a.cols, {});
+  checkLength('y', a.y, a.rows * a.cols);
+}
+
+/** Validates softmaxRowsBackward buffers. */
+export function checkSoftmaxBackward(a: SoftmaxBackwardArgs): void {
+  checkRows(a.y, a.rows, a.cols, {});
+  checkLength('gradY', a.gradY, a.rows * a.cols);
+  checkLength('gradX', a.gradX, a.rows * a.cols);
+}
+
+/** Validates slowFast buffers. */
+export function checkSlowFast(a: SlowFastArgs): void {
+  checkCount('n1', a.n1);
+  checkCount('n2', a.n2);
+  checkCount('d', a.d);
+  checkLength('fast', a.fast, a.n1 * a.d);
+  checkLength('slow', a.slow, a.n2 * a.d);
+  checkLength('fastLabels', a.fastLabels, a.n1);
+  checkLength('slowLabels', a.slowLabels, a.n2);
+  checkLength('grad', a.grad, a.n1 * a.d);
+  if (!(a.temperature > 0)) throw new RangeError(`temperature must be > 0, got ${a.temperature}`);
 }

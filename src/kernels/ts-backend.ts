@@ -15,6 +15,7 @@ import type {
   LogSumExpBackwardArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
+  SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
   VmGatherArgs,
@@ -32,6 +33,7 @@ import {
 import { adamRef, emaRef, reluBackwardRef, reluRef } from './reference/elementwise.ts';
 import { colSumRef, gemmRef } from './reference/gemm.ts';
 import { gridGatherRef, gridScatterRef } from './reference/grid.ts';
+import { slowFastRef } from './reference/slow-fast.ts';
 import {
   logSumExpRowsBackwardRef,
   logSumExpRowsRef,
@@ -256,5 +258,22 @@ export class TsBackend implements Backend {
   ema(a: EmaArgs): void {
     chk.checkLength('source', a.source, a.target.length);
     emaRef(a.target, a.source, a.target.length, a.momentum);
+  }
+
+  /** Slow-fast loss by the double-precision reference. */
+  slowFast(a: SlowFastArgs): number {
+    chk.checkSlowFast(a);
+    return slowFastRef(
+      a.fast,
+      a.slow,
+      a.n1,
+      a.n2,
+      a.d,
+      a.fastLabels,
+      a.slowLabels,
+      a.temperature,
+      a.logitScale,
+      a.grad,
+    );
   }
 }

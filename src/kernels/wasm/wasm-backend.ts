@@ -23,6 +23,7 @@ import type {
   LogSumExpBackwardArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
+  SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
   VmGatherArgs,
@@ -31,6 +32,7 @@ import type {
 import * as chk from '../check.ts';
 import { checkAdam, checkGemm, checkGrid, checkRows, checkVm, checkVmGrads } from '../check.ts';
 import { linearBackwardVia, linearForwardVia } from '../linear.ts';
+import { slowFastRef } from '../reference/slow-fast.ts';
 import { Heap } from './heap.ts';
 import { loadKernelModule, type SimdVariant } from './loader.ts';
 import { splitRange, splitRays } from './partition.ts';
@@ -574,6 +576,23 @@ export class WasmBackend implements Backend {
       this.scratch.push(this.heap.allocBytes(this.exports.gemmScratchBytes() as number));
     }
     return this.scratch;
+  }
+
+  /** Slow-fast loss by the double-precision reference on the calling thread (no WASM kernel). */
+  slowFast(a: SlowFastArgs): number {
+    chk.checkSlowFast(a);
+    return slowFastRef(
+      a.fast,
+      a.slow,
+      a.n1,
+      a.n2,
+      a.d,
+      a.fastLabels,
+      a.slowLabels,
+      a.temperature,
+      a.logitScale,
+      a.grad,
+    );
   }
 }
 

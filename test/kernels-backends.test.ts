@@ -3,27 +3,31 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Rng } from '../src/core/rng.ts';
-import { type Backend, createBackend, type F32, type I32 } from '../src/kernels/index.ts';
+import { type Backend, createBackend, type F32, type I32, nativeAvailable } from '../src/kernels/index.ts';
 
 type Buf = F32 | I32;
 /** Runs one kernel call on a backend and returns copies of its outputs. */
 type Case = (be: Backend, put: <T extends Buf>(a: T) => T) => Buf[];
 
 const ts = createBackend({ kind: 'ts' });
-const variants: { name: string; relaxedSimd: boolean }[] = [{ name: 'simd', relaxedSimd: false }];
+/** Every fast backend under test, by name: one line each (a new backend is tested by adding its line). */
+const variants: { name: string; make: (threads: number) => Backend }[] = [
+  { name: 'wasm simd', make: (threads) => createBackend({ kind: 'wasm', threads, relaxedSimd: false }) },
+];
 try {
   createBackend({ kind: 'wasm', threads: 1, relaxedSimd: true }).dispose();
-  variants.push({ name: 'relaxed-simd', relaxedSimd: true });
+  variants.push({
+    name: 'wasm relaxed-simd',
+    make: (threads) => createBackend({ kind: 'wasm', threads, relaxedSimd: true }),
+  });
 } catch {
   // runtime without relaxed SIMD: only the plain build is tested
 }
+if (nativeAvailable())
+  variants.push({ name: 'native', make: (threads) => createBackend({ kind: 'native', threads }) });
+else if (process.env.CI) throw new Error('CI: the native kernels were not built (npm run build:native)');
 const backends = new Map<string, Backend[]>();
-for (const v of variants) {
-  backends.set(
-    v.name,
-    [1, 2, 3].map((threads) => createBackend({ kind: 'wasm', threads, relaxedSimd: v.relaxedSimd })),
-  );
-}
+for (const v of variants) backends.set(v.name, [1, 2, 3].map(v.make));
 after(() => {
   for (const list of backends.values()) for (const be of list) be.dispose();
 });
@@ -88,6 +92,7 @@ describe('wasm kernels match the TypeScript reference', () => {
     [262, 9, 1],
     [5, 70, 520],
     [521, 23, 50],
+    [300, 65, 600],
   ];
   for (const [m, n, k] of gemmShapes) {
     for (const [transA, transB] of [
@@ -351,6 +356,38 @@ describe('wasm kernels match the TypeScript reference', () => {
         const gradX = put(new Float32Array(rows * cols));
         be.softmaxRowsBackward({ y, gradY: put(gy), rows, cols, gradX });
         return [y, gradX];
+      });
+    });
+  }
+});
+
+describe('slow-fast loss kernel matches the reference', () => {
+  for (const [n1, n2, d, k] of [
+    [1, 1, 1, 1],
+    [37, 41, 3, 4],
+    [300, 257, 5, 25],
+  ] as const) {
+    it(`slowFast ${n1}x${n2} d=${d} labels=${k}`, () => {
+      const rng = new Rng(`sf-${n1}-${n2}-${d}`);
+      const fast = randn(rng, n1 * d, 0.5);
+      const slow = randn(rng, n2 * d, 0.5);
+      const fl = Int32Array.from({ length: n1 }, () => rng.int(k + 1));
+      const sl = Int32Array.from({ length: n2 }, () => rng.int(k));
+      check('slowFast', (be, put) => {
+        const grad = put(new Float32Array(n1 * d));
+        const loss = be.slowFast({
+          fast: put(fast),
+          slow: put(slow),
+          n1,
+          n2,
+          d,
+          fastLabels: put(fl),
+          slowLabels: put(sl),
+          temperature: 0.7,
+          logitScale: 10,
+          grad,
+        });
+        return [Float32Array.of(loss), grad];
       });
     });
   }

@@ -1,0 +1,52 @@
+// Element-wise kernels: ReLU and its backward, Adam, EMA (contiguous ranges per thread).
+#include "kernels.h"
+
+namespace {
+constexpr int64_t GRAIN = 1 << 15;
+
+template <class F>
+void ranges(int threads, int64_t n, F&& fn) {
+  parallel(threadsFor(threads, n, GRAIN), [&](int t, int T) {
+    int64_t lo, hi;
+    share(n, t, T, lo, hi);
+    fn(lo, hi);
+  });
+}
+}  // namespace
+
+void relu(const float* x, float* y, int64_t n, int threads) {
+  ranges(threads, n, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; i++) y[i] = x[i] > 0 ? x[i] : 0.0f;
+  });
+}
+
+void reluBackward(const float* y, const float* dy, float* dx, int64_t n, int threads) {
+  ranges(threads, n, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; i++) dx[i] = y[i] > 0 ? dy[i] : 0.0f;
+  });
+}
+
+void adam(float* p, const float* g, float* m, float* v, int64_t n, int step, double lr, double b1, double b2, double eps,
+          double wd, int threads) {
+  const float a = static_cast<float>(lr / (1 - std::pow(b1, step)));
+  const float rs = static_cast<float>(1 / std::sqrt(1 - std::pow(b2, step)));
+  const float f1 = static_cast<float>(b1), f2 = static_cast<float>(b2), e = static_cast<float>(eps);
+  const float w = static_cast<float>(wd);
+  ranges(threads, n, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; i++) {
+      const float gi = g[i] + w * p[i];
+      const float mi = f1 * m[i] + (1 - f1) * gi;
+      const float vi = f2 * v[i] + (1 - f2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] -= a * mi / (std::sqrt(vi) * rs + e);
+    }
+  });
+}
+
+void ema(float* target, const float* source, int64_t n, double momentum, int threads) {
+  const float mo = static_cast<float>(momentum), r = static_cast<float>(1 - momentum);
+  ranges(threads, n, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; i++) target[i] = mo * target[i] + r * source[i];
+  });
+}

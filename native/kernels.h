@@ -1,0 +1,64 @@
+// The native kernel set: the same operations and layouts as src/kernels/backend.ts (see its README).
+#pragma once
+#include "common.h"
+
+struct GemmCall {
+  const float* a;
+  const float* b;
+  float* c;
+  int m, n, k;
+  bool transA, transB;
+  const float* bias;
+  bool accumulate, relu;
+};
+
+struct VmCall {
+  const float* planes[3];
+  const float* lines[3];
+  int res[3];
+  int comps;
+  const float* coords;
+  int n;
+  bool sum;
+};
+
+struct RowMaskCall {
+  const int32_t* rowLabels;
+  const int32_t* colLabels;
+  bool excludeDiagonal;
+};
+
+void gemm(const GemmCall& g, int threads);
+void colSum(const float* x, int rows, int cols, float* out, bool accumulate, int threads);
+void relu(const float* x, float* y, int64_t n, int threads);
+void reluBackward(const float* y, const float* dy, float* dx, int64_t n, int threads);
+void adam(float* p, const float* g, float* m, float* v, int64_t n, int step, double lr, double b1, double b2, double eps,
+          double wd, int threads);
+void ema(float* target, const float* source, int64_t n, double momentum, int threads);
+
+void vmGather(const VmCall& a, float* out, int threads);
+void vmScatter(const VmCall& a, const float* gradOut, float* const gradPlanes[3], float* const gradLines[3],
+               int threads);
+void gridGather(const float* grid, const int res[3], int channels, const float* coords, int n, float* out, int threads);
+void gridScatter(float* gradGrid, const int res[3], int channels, const float* coords, int n, const float* gradOut,
+                 int threads);
+
+void renderWeights(const float* sigma, const float* delta, const int32_t* rayStart, int numRays, float* weights,
+                   float* opacity, int threads);
+void renderWeightsBackward(const float* sigma, const float* delta, const int32_t* rayStart, int numRays,
+                           const float* gradWeights, const float* gradOpacity, float* gradSigma, int threads);
+void compositeValues(const float* weights, const float* values, int channels, const int32_t* rayStart, int numRays,
+                     float* out, int threads);
+void compositeValuesBackward(const float* weights, const float* values, int channels, const int32_t* rayStart,
+                             int numRays, const float* gradOut, float* gradWeights, float* gradValues, bool accumulate,
+                             int threads);
+
+void logSumExpRows(const float* x, int rows, int cols, float* out, const RowMaskCall& mask, int threads);
+void logSumExpRowsBackward(const float* x, int rows, int cols, const float* lse, const float* gradOut, float* gradX,
+                           const RowMaskCall& mask, bool accumulate, int threads);
+void softmaxRows(const float* x, int rows, int cols, float* y, int threads);
+void softmaxRowsBackward(const float* y, const float* gradY, int rows, int cols, float* gradX, int threads);
+
+/** Slow-fast contrastive loss (src/kernels/backend.ts SlowFastArgs); writes grad (n1×d), returns the loss. */
+double slowFast(const float* fast, const float* slow, int n1, int n2, int d, const int32_t* fastLabels,
+                const int32_t* slowLabels, double tau, double scale, float* grad, int threads);
