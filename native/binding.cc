@@ -275,6 +275,19 @@ napi_value SlowFast(napi_env env, napi_callback_info info) {
   return r;
 }
 
+napi_value TvPlane(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  float *d = a.f(0), *g = a.f(1);
+  const int rows = a.integer(2), cols = a.integer(3), comps = a.integer(4);
+  const double w = a.num(5);
+  const int threads = a.integer(6);
+  double loss = 0;
+  if (a.ok) loss = tvPlane(d, g, rows, cols, comps, w, threads);
+  napi_value r;
+  napi_create_double(env, loss, &r);
+  return r;
+}
+
 napi_value Simd(napi_env env, napi_callback_info) {
 #if defined(__AVX512F__)
   const char* s = "avx512";
@@ -315,6 +328,7 @@ NAPI_MODULE_INIT() {
              {"softmaxRows", SoftmaxRows},
              {"softmaxRowsBackward", SoftmaxRowsBackward},
              {"slowFast", SlowFast},
+             {"tvPlane", TvPlane},
              {"simd", Simd}};
   for (const auto& f : fns) {
     napi_value v;

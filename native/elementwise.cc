@@ -1,4 +1,6 @@
 // Element-wise kernels: ReLU and its backward, Adam, EMA (contiguous ranges per thread).
+#include <vector>
+
 #include "kernels.h"
 
 namespace {
@@ -49,4 +51,44 @@ void ema(float* target, const float* source, int64_t n, double momentum, int thr
   ranges(threads, n, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; i++) target[i] = mo * target[i] + r * source[i];
   });
+}
+
+double tvPlane(const float* d, float* g, int rows, int cols, int comps, double weight, int threads) {
+  // Each element's gradient reads its four neighbours, so rows split freely; row losses are summed in order.
+  const int C = comps;
+  const double countA = static_cast<double>(C) * rows * (cols - 1), countB = static_cast<double>(C) * (rows - 1) * cols;
+  const float ga = countA > 0 ? static_cast<float>(2 * weight / countA) : 0.0f;
+  const float gb = countB > 0 ? static_cast<float>(2 * weight / countB) : 0.0f;
+  std::vector<double> rowLoss(rows > 0 ? rows : 1, 0.0);
+  parallel(threadsFor(threads, static_cast<int64_t>(rows) * cols * C, GRAIN), [&](int t, int T) {
+    int64_t lo, hi;
+    share(rows, t, T, lo, hi);
+    for (int64_t jb = lo; jb < hi; jb++) {
+      double la = 0, lb = 0;
+      for (int ja = 0; ja < cols; ja++) {
+        const int64_t i = (jb * cols + ja) * C;
+        for (int c = 0; c < C; c++) {
+          const float x = d[i + c];
+          float gr = 0;
+          if (ja + 1 < cols) {
+            const float diff = d[i + C + c] - x;
+            la += static_cast<double>(diff) * diff;
+            gr -= ga * diff;
+          }
+          if (ja > 0) gr += ga * (x - d[i - C + c]);
+          if (jb + 1 < rows) {
+            const float diff = d[i + static_cast<int64_t>(cols) * C + c] - x;
+            lb += static_cast<double>(diff) * diff;
+            gr -= gb * diff;
+          }
+          if (jb > 0) gr += gb * (x - d[i - static_cast<int64_t>(cols) * C + c]);
+          g[i + c] += gr;
+        }
+      }
+      rowLoss[jb] = (countA > 0 ? weight * la / countA : 0) + (countB > 0 ? weight * lb / countB : 0);
+    }
+  });
+  double total = 0;
+  for (int r = 0; r < rows; r++) total += rowLoss[r];
+  return total;
 }

@@ -62,3 +62,6 @@ void softmaxRowsBackward(const float* y, const float* gradY, int rows, int cols,
 /** Slow-fast contrastive loss (src/kernels/backend.ts SlowFastArgs); writes grad (n1×d), returns the loss. */
 double slowFast(const float* fast, const float* slow, int n1, int n2, int d, const int32_t* fastLabels,
                 const int32_t* slowLabels, double tau, double scale, float* grad, int threads);
+
+/** weight × total variation of a channel-last plane; adds its gradient into g and returns it. */
+double tvPlane(const float* d, float* g, int rows, int cols, int comps, double weight, int threads);

@@ -393,6 +393,26 @@ describe('slow-fast loss kernel matches the reference', () => {
   }
 });
 
+describe('total-variation kernel matches the reference', () => {
+  for (const [rows, cols, comps] of [
+    [1, 1, 1],
+    [1, 7, 3],
+    [9, 1, 2],
+    [37, 29, 16],
+  ] as const) {
+    it(`tvPlane ${rows}x${cols}x${comps}`, () => {
+      const rng = new Rng(`tv-${rows}-${cols}-${comps}`);
+      const data = randn(rng, rows * cols * comps);
+      const grad0 = randn(rng, rows * cols * comps);
+      check('tvPlane', (be, put) => {
+        const grad = put(grad0);
+        const loss = be.tvPlane({ data: put(data), grad, rows, cols, comps, weight: 0.3 });
+        return [Float32Array.of(loss), grad];
+      });
+    });
+  }
+});
+
 describe('wasm backend memory and errors', () => {
   it('grows the shared memory while earlier views stay valid, and reports exhaustion', () => {
     const be = createBackend({ kind: 'wasm', threads: 2, maxMemoryMiB: 64 });

@@ -4,6 +4,7 @@
  * optionally with a trainable feature grid beside it) and output D values.
  */
 import type { Rng } from '../core/rng.ts';
+import { compute } from './compute.ts';
 import { type FeatureGridShape, GridEncodedMlp } from './grid-encoded-mlp.ts';
 
 /** Fast and slow embedding networks. */
@@ -22,10 +23,9 @@ export class InstanceField {
   /** slow ← m·slow + (1 − m)·fast for every parameter. */
   emaUpdate(momentum: number): void {
     const f = this.fast.params();
+    const be = compute();
     this.slow.params().forEach((s, k) => {
-      const src = f[k]!.data;
-      const dst = s.data;
-      for (let i = 0; i < dst.length; i++) dst[i] = momentum * dst[i]! + (1 - momentum) * src[i]!;
+      be.ema({ target: s.data, source: f[k]!.data, momentum });
     });
   }
 }

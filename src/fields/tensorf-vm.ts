@@ -128,37 +128,18 @@ export class VmGrid {
 
   /** Adds weight × total-variation of the planes (mean squared neighbour difference) to gradients; returns it. */
   tvLoss(weight: number): number {
-    const C = this.components;
     let total = 0;
     this.planes.forEach((p, m) => {
       const [a, b] = MATRIX_MODE[m]!;
-      const Ra = this.res[a]!;
-      const Rb = this.res[b]!;
-      const countA = C * Rb * (Ra - 1);
-      const countB = C * (Rb - 1) * Ra;
-      const d = p.data;
-      const g = p.grad;
-      for (let jb = 0; jb < Rb; jb++) {
-        for (let ja = 0; ja < Ra; ja++) {
-          const i = (jb * Ra + ja) * C;
-          for (let c = 0; c < C; c++) {
-            if (ja + 1 < Ra) {
-              const diff = d[i + C + c]! - d[i + c]!;
-              total += (weight * diff * diff) / countA;
-              const gg = (2 * weight * diff) / countA;
-              g[i + C + c]! += gg;
-              g[i + c]! -= gg;
-            }
-            if (jb + 1 < Rb) {
-              const diff = d[i + Ra * C + c]! - d[i + c]!;
-              total += (weight * diff * diff) / countB;
-              const gg = (2 * weight * diff) / countB;
-              g[i + Ra * C + c]! += gg;
-              g[i + c]! -= gg;
-            }
-          }
-        }
-      }
+      const args = {
+        data: p.data,
+        grad: p.grad,
+        rows: this.res[b]!,
+        cols: this.res[a]!,
+        comps: this.components,
+        weight,
+      };
+      total += this.backend.tvPlane(args);
     });
     return total;
   }

@@ -299,6 +299,17 @@ export interface SlowFastArgs {
   grad: F32;
 }
 
+/** Total variation of one channel-last plane (rows × cols × comps), weighted; gradient added into grad. */
+export interface TvArgs {
+  data: F32;
+  /** Same shape as data; the gradient is added. */
+  grad: F32;
+  rows: number;
+  cols: number;
+  comps: number;
+  weight: number;
+}
+
 /** Which implementation a backend is; new kinds (WebGPU) extend this union. */
 export type BackendKind = 'ts' | 'wasm' | 'native';
 
@@ -366,4 +377,6 @@ export interface Backend {
 
   /** Slow-fast contrastive loss; writes the gradient and returns the loss. */
   slowFast(args: SlowFastArgs): number;
+  /** weight × (mean squared horizontal + mean squared vertical neighbour difference); adds its gradient. */
+  tvPlane(args: TvArgs): number;
 }

@@ -16,6 +16,7 @@ import type {
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
+  TvArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from './backend.ts';
@@ -218,4 +219,13 @@ export function checkSlowFast(a: SlowFastArgs): void {
   checkLength('slowLabels', a.slowLabels, a.n2);
   checkLength('grad', a.grad, a.n1 * a.d);
   if (!(a.temperature > 0)) throw new RangeError(`temperature must be > 0, got ${a.temperature}`);
+}
+
+/** Validates tvPlane buffers. */
+export function checkTv(a: TvArgs): void {
+  checkCount('rows', a.rows);
+  checkCount('cols', a.cols);
+  checkCount('comps', a.comps);
+  checkLength('data', a.data, a.rows * a.cols * a.comps);
+  checkLength('grad', a.grad, a.rows * a.cols * a.comps);
 }

@@ -18,6 +18,7 @@ import type {
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
+  TvArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from './backend.ts';
@@ -40,6 +41,7 @@ import {
   softmaxRowsBackwardRef,
   softmaxRowsRef,
 } from './reference/softmax.ts';
+import { tvPlaneRef } from './reference/tv.ts';
 import { vmGatherRef, vmScatterRef } from './reference/vm.ts';
 
 /** The plain TypeScript reference backend: readable loops, single thread, the oracle for tests. */
@@ -275,5 +277,10 @@ export class TsBackend implements Backend {
       a.logitScale,
       a.grad,
     );
+  }
+  /** Total variation by the reference. */
+  tvPlane(a: TvArgs): number {
+    chk.checkTv(a);
+    return tvPlaneRef(a.data, a.grad, a.rows, a.cols, a.comps, a.weight);
   }
 }

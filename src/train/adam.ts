@@ -1,5 +1,7 @@
 /** Adam optimiser over Params, with per-group learning rates and state that checkpoints can save. */
+import { compute } from '../fields/compute.ts';
 import type { Param, ParamGroup } from '../fields/params.ts';
+import type { Backend } from '../kernels/backend.ts';
 
 /** Adam hyper-parameters. */
 export interface AdamOptions {
@@ -16,34 +18,34 @@ export class Adam {
   readonly v: Float32Array[];
   t = 0;
   private readonly opts: Required<AdamOptions>;
+  private readonly backend: Backend;
 
-  constructor(params: Param[], opts: AdamOptions) {
+  constructor(params: Param[], opts: AdamOptions, backend: Backend = compute()) {
     this.params = params;
-    this.m = params.map((p) => new Float32Array(p.data.length));
-    this.v = params.map((p) => new Float32Array(p.data.length));
+    this.backend = backend;
+    this.m = params.map((p) => backend.alloc(p.data.length));
+    this.v = params.map((p) => backend.alloc(p.data.length));
     this.opts = { beta1: 0.9, beta2: 0.99, eps: 1e-8, ...opts };
   }
 
   /** Applies one update from the accumulated gradients, then zeroes them. */
   step(): void {
     this.t++;
-    const { beta1: b1, beta2: b2, eps } = this.opts;
-    const c1 = 1 - b1 ** this.t;
-    const c2 = 1 - b2 ** this.t;
+    const { beta1, beta2, eps } = this.opts;
     this.params.forEach((p, k) => {
       const lr = this.opts.lr[p.group];
-      const m = this.m[k]!;
-      const v = this.v[k]!;
-      const g = p.grad;
-      const d = p.data;
-      for (let i = 0; i < d.length; i++) {
-        const gi = g[i]!;
-        if (gi === 0 && m[i] === 0) continue;
-        m[i] = b1 * m[i]! + (1 - b1) * gi;
-        v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
-        d[i]! -= (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
-      }
-      g.fill(0);
+      this.backend.adam({
+        param: p.data,
+        grad: p.grad,
+        m: this.m[k]!,
+        v: this.v[k]!,
+        step: this.t,
+        lr,
+        beta1,
+        beta2,
+        eps,
+      });
+      p.grad.fill(0);
     });
   }
 

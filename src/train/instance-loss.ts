@@ -1,4 +1,6 @@
 /** Dispatches the configured instance loss on rendered embeddings of one image's pixels. */
+
+import type { Backend } from '../kernels/backend.ts';
 import { associativeEmbedding } from '../losses/associative-embedding.ts';
 import { concentration } from '../losses/concentration.ts';
 import { vanillaContrastive } from '../losses/contrastive.ts';
@@ -20,6 +22,8 @@ export interface RenderedBatch {
   temperature?: number;
   /** Factor on the slow-fast softmax logits; default 1. */
   logitScale?: number;
+  /** Backend for the losses that have a kernel (slow-fast); the double-precision reference without one. */
+  backend?: Backend;
 }
 
 /** Whether a loss renders half of the batch with the slow field. */
@@ -43,7 +47,11 @@ export function instanceLoss(name: InstanceLossName, b: RenderedBatch): LossWith
       const lf = b.labels.subarray(0, nFast);
       const ls = b.labels.subarray(nFast);
       return add(
-        slowFastContrastive(fast, lf, slow, ls, { temperature: b.temperature, logitScale: b.logitScale }),
+        slowFastContrastive(fast, lf, slow, ls, {
+          temperature: b.temperature,
+          logitScale: b.logitScale,
+          ...(b.backend ? { backend: b.backend } : {}),
+        }),
         concentration(fast, lf, b.confidence, slow, ls),
       );
     }

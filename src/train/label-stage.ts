@@ -18,7 +18,13 @@ import type { TrainConfig } from './config.ts';
 import { instanceBatch, segmentsOfView } from './instance-batch.ts';
 import { instanceLoss, usesSlowField } from './instance-loss.ts';
 import { PixelPool } from './pixel-pool.ts';
-import { cachedSamples, cacheToLabelBox, type SampleCache, thingLabelBox } from './sample-cache.ts';
+import {
+  cachedSamples,
+  cachedSamplesOf,
+  cacheToLabelBox,
+  type SampleCache,
+  thingLabelBox,
+} from './sample-cache.ts';
 
 /** Losses of one label step (NaN where a term did not run). */
 export interface LabelLosses {
@@ -98,39 +104,46 @@ export class LabelStage {
     );
   }
 
-  private semanticTerm(view: number, pixels: ArrayLike<number>, segments: boolean, weight: number): number {
-    const v = this.views[view]!;
-    if (!v.semantic) return Number.NaN;
-    const s = cachedSamples(this.cache!, view, pixels);
+  /**
+   * Semantic loss of pixel groups (view, pixels) rendered as one batch: cross-entropy against the 2D classes, or
+   * segment consistency (one view's 2D segments); views without a class map are left out. Returns `weight` × the
+   * loss summed over the groups' pixels and divided by `denominator`, NaN when no group has a class map.
+   */
+  private semanticTerm(
+    groups: [number, ArrayLike<number>][],
+    segments: boolean,
+    weight: number,
+    denominator: number,
+  ): number {
+    const used = groups.filter(([view]) => this.views[view]!.semantic);
+    if (used.length === 0) return Number.NaN;
+    const s = cachedSamplesOf(this.cache!, used);
     const tape = this.semantic.forward(s.xyz, s.weights.length);
     const r = renderSemantic(tape.output, this.classes, s.weights, s.rayStart);
-    const conf = Float32Array.from(pixels, (p) => v.confidence[p]!);
+    const each = <T>(f: (v: ViewPixels, p: number) => T): T[] =>
+      used.flatMap(([view, pixels]) => Array.from(pixels, (p) => f(this.views[view]!, p)));
+    const conf = Float32Array.from(each((v, p) => v.confidence[p]!));
     const l = segments
-      ? segmentConsistency(
-          r.logProbs,
-          this.classes,
-          Int32Array.from(pixels, (p) => v.instance![p]!),
-          conf,
-        )
+      ? segmentConsistency(r.logProbs, this.classes, Int32Array.from(each((v, p) => v.instance![p]!)), conf)
       : semanticCrossEntropy(
           r.logProbs,
           this.classes,
-          Uint16Array.from(pixels, (p) => v.semantic![p]!),
+          Uint16Array.from(each((v, p) => v.semantic![p]!)),
           conf,
         );
-    for (let i = 0; i < l.dLogProbs.length; i++) l.dLogProbs[i]! *= weight;
+    // The losses average over their pixels: rescale to `weight` × sum / denominator.
+    const scale = (weight * conf.length) / denominator;
+    for (let i = 0; i < l.dLogProbs.length; i++) l.dLogProbs[i]! *= scale;
     this.semantic.backward(tape, renderSemanticBackward(r, s.weights, s.rayStart, l.dLogProbs));
-    return l.loss * weight;
+    return l.loss * scale;
   }
 
   /** One step: semantic batch always, instance batch and segment consistency when `withInstance`/`withSegment`. */
   step(rng: Rng, withInstance: boolean, withSegment: boolean): LabelLosses {
     const out: LabelLosses = { semantic: 0, segment: Number.NaN, instance: Number.NaN };
-    for (const [view, pixels] of this.pool.sample(rng, this.config.batch)) {
-      const share = pixels.length / this.config.batch;
-      const t = this.semanticTerm(view, pixels, false, this.config.weights.semantic * share);
-      if (!Number.isNaN(t)) out.semantic += t;
-    }
+    const groups = [...this.pool.sample(rng, this.config.batch)];
+    const t = this.semanticTerm(groups, false, this.config.weights.semantic, this.config.batch);
+    if (!Number.isNaN(t)) out.semantic = t;
     if (withInstance) {
       const candidates = this.thingPixels.map((p, i) => (p.length > 1 ? i : -1)).filter((i) => i >= 0);
       if (candidates.length > 0) {
@@ -145,10 +158,10 @@ export class LabelStage {
         out.instance = this.instanceStep(view, pixels);
         if (withSegment)
           out.segment = this.semanticTerm(
-            view,
-            pixels,
+            [[view, pixels]],
             true,
             this.config.weights.semantic * this.config.weights.segment,
+            pixels.length,
           );
       }
     }
@@ -182,6 +195,7 @@ export class LabelStage {
       confidence,
       temperature: this.config.instanceTemperature,
       logitScale: this.config.instanceLogitScale,
+      backend: compute(),
     });
     // d(Σ_k w_k f_k)/df_k = w_k: spread each pixel's embedding gradient over its cached samples.
     const K = this.cache!.k;

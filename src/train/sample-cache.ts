@@ -53,26 +53,33 @@ export function buildSampleCache(
 }
 
 /** Flat samples of chosen pixels of one view: xyz, weights and ragged ray starts (K per pixel). */
-export function cachedSamples(
-  cache: SampleCache,
-  view: number,
-  pixels: ArrayLike<number>,
-): {
+export function cachedSamples(cache: SampleCache, view: number, pixels: ArrayLike<number>): CachedSamples {
+  return cachedSamplesOf(cache, [[view, pixels]]);
+}
+
+/** Flat samples of pixels of one or more views, concatenated in the order given. */
+export interface CachedSamples {
   xyz: Float32Array;
   weights: Float32Array;
   rayStart: Int32Array;
-} {
+}
+
+/** Samples of several (view, pixels) groups concatenated into one batch. */
+export function cachedSamplesOf(cache: SampleCache, groups: [number, ArrayLike<number>][]): CachedSamples {
   const { k } = cache;
-  const v = cache.views[view]!;
-  const n = pixels.length;
+  const n = groups.reduce((s, [, px]) => s + px.length, 0);
   const xyz = new Float32Array(n * k * 3);
   const weights = new Float32Array(n * k);
   const rayStart = new Int32Array(n + 1);
-  for (let j = 0; j < n; j++) {
-    const p = pixels[j]!;
-    xyz.set(v.xyz.subarray(p * k * 3, (p + 1) * k * 3), j * k * 3);
-    weights.set(v.weight.subarray(p * k, (p + 1) * k), j * k);
-    rayStart[j + 1] = (j + 1) * k;
+  let j = 0;
+  for (const [view, pixels] of groups) {
+    const v = cache.views[view]!;
+    for (let i = 0; i < pixels.length; i++, j++) {
+      const p = pixels[i]!;
+      xyz.set(v.xyz.subarray(p * k * 3, (p + 1) * k * 3), j * k * 3);
+      weights.set(v.weight.subarray(p * k, (p + 1) * k), j * k);
+      rayStart[j + 1] = (j + 1) * k;
+    }
   }
   return { xyz, weights, rayStart };
 }

@@ -26,6 +26,7 @@ export interface NativeAddon {
   softmaxRows(...args: Arg[]): void;
   softmaxRowsBackward(...args: Arg[]): void;
   slowFast(...args: Arg[]): number;
+  tvPlane(...args: Arg[]): number;
   /** The SIMD instruction set the addon was compiled for. */
   simd(): string;
 }

@@ -25,6 +25,7 @@ import type {
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
+  TvArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from '../backend.ts';
@@ -288,5 +289,11 @@ export class NativeBackend implements Backend {
       a.grad,
       this.threads,
     );
+  }
+
+  /** Total variation, rows split among threads. */
+  tvPlane(a: TvArgs): number {
+    chk.checkTv(a);
+    return this.k.tvPlane(a.data, a.grad, a.rows, a.cols, a.comps, a.weight, this.threads);
   }
 }

@@ -26,6 +26,7 @@ import type {
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
+  TvArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from '../backend.ts';
@@ -33,6 +34,7 @@ import * as chk from '../check.ts';
 import { checkAdam, checkGemm, checkGrid, checkRows, checkVm, checkVmGrads } from '../check.ts';
 import { linearBackwardVia, linearForwardVia } from '../linear.ts';
 import { slowFastRef } from '../reference/slow-fast.ts';
+import { tvPlaneRef } from '../reference/tv.ts';
 import { Heap } from './heap.ts';
 import { loadKernelModule, type SimdVariant } from './loader.ts';
 import { splitRange, splitRays } from './partition.ts';
@@ -593,6 +595,11 @@ export class WasmBackend implements Backend {
       a.logitScale,
       a.grad,
     );
+  }
+  /** Total variation by the reference on the calling thread (no WASM kernel). */
+  tvPlane(a: TvArgs): number {
+    chk.checkTv(a);
+    return tvPlaneRef(a.data, a.grad, a.rows, a.cols, a.comps, a.weight);
   }
 }
 
