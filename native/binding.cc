@@ -288,6 +288,36 @@ napi_value TvPlane(napi_env env, napi_callback_info info) {
   return r;
 }
 
+napi_value ShColor(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  float *coefs = a.f(0), *dirs = a.f(1);
+  const int n = a.integer(2);
+  float* rgb = a.f(3);
+  const int threads = a.integer(4);
+  if (a.ok) shColor(coefs, dirs, n, rgb, threads);
+  return undefined(env);
+}
+
+napi_value ShColorBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  float *dirs = a.f(0), *rgb = a.f(1), *grad = a.f(2);
+  const int n = a.integer(3);
+  float* gc = a.f(4);
+  const int threads = a.integer(5);
+  if (a.ok) shColorBackward(dirs, rgb, grad, n, gc, threads);
+  return undefined(env);
+}
+
+napi_value FrequencyEncode(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  float* x = a.f(0);
+  const int n = a.integer(1), dim = a.integer(2), freqs = a.integer(3);
+  float* out = a.f(4);
+  const int threads = a.integer(5);
+  if (a.ok) frequencyEncode(x, n, dim, freqs, out, threads);
+  return undefined(env);
+}
+
 napi_value Simd(napi_env env, napi_callback_info) {
 #if defined(__AVX512F__)
   const char* s = "avx512";
@@ -329,6 +359,9 @@ NAPI_MODULE_INIT() {
              {"softmaxRowsBackward", SoftmaxRowsBackward},
              {"slowFast", SlowFast},
              {"tvPlane", TvPlane},
+             {"shColor", ShColor},
+             {"shColorBackward", ShColorBackward},
+             {"frequencyEncode", FrequencyEncode},
              {"simd", Simd}};
   for (const auto& f : fns) {
     napi_value v;

@@ -65,3 +65,11 @@ double slowFast(const float* fast, const float* slow, int n1, int n2, int d, con
 
 /** weight × total variation of a channel-last plane; adds its gradient into g and returns it. */
 double tvPlane(const float* d, float* g, int rows, int cols, int comps, double weight, int threads);
+
+/** rgb = sigmoid(SH₂(dir) · coefs) per point (coefs n×27, dirs n×3, rgb n×3). */
+void shColor(const float* coefs, const float* dirs, int n, float* rgb, int threads);
+/** gradCoefs (n×27, overwritten) from gradRgb through the sigmoid and the SH basis. */
+void shColorBackward(const float* dirs, const float* rgb, const float* gradRgb, int n, float* gradCoefs, int threads);
+
+/** Frequency encoding (x, sin(2^k·π·x), cos(2^k·π·x)) of n rows of dim values. */
+void frequencyEncode(const float* x, int n, int dim, int frequencies, float* out, int threads);

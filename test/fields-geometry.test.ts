@@ -116,7 +116,7 @@ test('volume compositing: weights sum to at most one and the backward matches fi
     assert.ok(s <= 1 + 1e-6);
   }
   const dValues = new Float32Array(nS * K);
-  const dSigma = compositeBackward(rw, { delta, k: 4 }, values, K, rayStart, dOut, dValues);
+  const dSigma = compositeBackward(rw, values, K, rayStart, dOut, dValues);
   const lossOf = (sg: Float32Array, v: Float32Array) =>
     composite(rayWeights(sg, delta, rayStart, 4).weights, v, K, rayStart).reduce(
       (s, o, i) => s + o * dOut[i]!,

@@ -413,6 +413,46 @@ describe('total-variation kernel matches the reference', () => {
   }
 });
 
+describe('SH colour kernels match the reference', () => {
+  for (const n of [1, 5, 4099]) {
+    it(`shColor and shColorBackward on ${n} points`, () => {
+      const rng = new Rng(`sh-${n}`);
+      const coefs = randn(rng, n * 27);
+      const dirs = new Float32Array(n * 3);
+      for (let i = 0; i < n; i++) {
+        const v = [rng.normal(), rng.normal(), rng.normal()];
+        const len = Math.hypot(v[0]!, v[1]!, v[2]!) || 1;
+        for (let k = 0; k < 3; k++) dirs[i * 3 + k] = v[k]! / len;
+      }
+      const gradRgb = randn(rng, n * 3);
+      check('shColor', (be, put) => {
+        const rgb = put(new Float32Array(n * 3));
+        be.shColor({ coefs: put(coefs), dirs: put(dirs), n, rgb });
+        const gradCoefs = put(new Float32Array(n * 27));
+        be.shColorBackward({ dirs: put(dirs), rgb, gradRgb: put(gradRgb), n, gradCoefs });
+        return [rgb, gradCoefs];
+      });
+    });
+  }
+});
+
+describe('frequency encoding kernel matches the reference', () => {
+  for (const [n, dim, freqs] of [
+    [1, 3, 0],
+    [7, 3, 8],
+    [5000, 3, 6],
+  ] as const) {
+    it(`frequencyEncode ${n}x${dim}, ${freqs} octaves`, () => {
+      const x = uniform(new Rng(`enc-${n}`), n * dim, -1.2, 1.2);
+      check('frequencyEncode', (be, put) => {
+        const out = put(new Float32Array(n * dim * (1 + 2 * freqs)));
+        be.frequencyEncode({ x: put(x), n, dim, frequencies: freqs, out });
+        return [out];
+      });
+    });
+  }
+});
+
 describe('wasm backend memory and errors', () => {
   it('grows the shared memory while earlier views stay valid, and reports exhaustion', () => {
     const be = createBackend({ kind: 'wasm', threads: 2, maxMemoryMiB: 64 });

@@ -3,14 +3,14 @@
  * sigmoid(SH₂(view direction) · (basis · appearance features)), i.e. 27 = 3 colours × 9 SH coefficients.
  */
 import type { Rng } from '../core/rng.ts';
+import { SH_BASIS } from '../kernels/reference/sh.ts';
 import type { Vec3 } from '../rays/camera.ts';
 import { compute } from './compute.ts';
 import { makeParam, type Param, uniformInit } from './params.ts';
-import { shBasis } from './spherical-harmonics.ts';
 import { VmGrid } from './tensorf-vm.ts';
 
 const DENSITY_SHIFT = -10;
-const SH = 9;
+const SH = SH_BASIS;
 
 /** Options of the geometry field. */
 export interface GeometryFieldOptions {
@@ -106,15 +106,7 @@ export class GeometryField {
     const coefs = new Float32Array(n * O);
     if (n > 0) compute().gemm({ a: feats, b: this.basis.data, c: coefs, m: n, n: O, k: F });
     const rgb = new Float32Array(n * 3);
-    const sh = new Float64Array(SH);
-    for (let i = 0; i < n; i++) {
-      shBasis(dirs[i * 3]!, dirs[i * 3 + 1]!, dirs[i * 3 + 2]!, sh);
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let j = 0; j < SH; j++) s += sh[j]! * coefs[i * O + c * SH + j]!;
-        rgb[i * 3 + c] = 1 / (1 + Math.exp(-s));
-      }
-    }
+    if (n > 0) compute().shColor({ coefs, dirs, n, rgb });
     return { n, grid, dirs, feats, coefs, rgb };
   }
 
@@ -125,16 +117,8 @@ export class GeometryField {
     const n = tape.n;
     if (n === 0) return;
     const dCoef = new Float32Array(n * O);
-    const sh = new Float64Array(SH);
-    for (let i = 0; i < n; i++) {
-      shBasis(tape.dirs[i * 3]!, tape.dirs[i * 3 + 1]!, tape.dirs[i * 3 + 2]!, sh);
-      for (let c = 0; c < 3; c++) {
-        const y = tape.rgb[i * 3 + c]!;
-        const g = dRgb[i * 3 + c]! * y * (1 - y);
-        for (let j = 0; j < SH; j++) dCoef[i * O + c * SH + j] = g * sh[j]!;
-      }
-    }
     const k = compute();
+    k.shColorBackward({ dirs: tape.dirs, rgb: tape.rgb, gradRgb: dRgb, n, gradCoefs: dCoef });
     // dB += featsᵀ · dCoef, dFeats = dCoef · Bᵀ
     k.gemm({ a: tape.feats, b: dCoef, c: this.basis.grad, m: F, n: O, k: n, transA: true, accumulate: true });
     const dFeats = new Float32Array(n * F);

@@ -310,6 +310,39 @@ export interface TvArgs {
   weight: number;
 }
 
+/** SH colour (degree 2, 9 functions per channel): rgb = sigmoid(SH(dir) · coefs) per point. */
+export interface ShColorArgs {
+  /** n×27: coefficients of red (9), green (9), blue (9). */
+  coefs: F32;
+  /** n×3 unit view directions. */
+  dirs: F32;
+  n: number;
+  /** n×3 output. */
+  rgb: F32;
+}
+
+/** Backward of shColor to the coefficients. */
+export interface ShColorBackwardArgs {
+  dirs: F32;
+  /** The forward output. */
+  rgb: F32;
+  gradRgb: F32;
+  n: number;
+  /** n×27 (overwritten). */
+  gradCoefs: F32;
+}
+
+/** Frequency encoding: row (x, sin(2^k·π·x), cos(2^k·π·x) for k < F), blocks of dim values each. */
+export interface FrequencyEncodeArgs {
+  /** n×dim inputs. */
+  x: F32;
+  n: number;
+  dim: number;
+  frequencies: number;
+  /** n×(dim·(1 + 2F)) output. */
+  out: F32;
+}
+
 /** Which implementation a backend is; new kinds (WebGPU) extend this union. */
 export type BackendKind = 'ts' | 'wasm' | 'native';
 
@@ -379,4 +412,10 @@ export interface Backend {
   slowFast(args: SlowFastArgs): number;
   /** weight × (mean squared horizontal + mean squared vertical neighbour difference); adds its gradient. */
   tvPlane(args: TvArgs): number;
+  /** View-dependent colour from SH coefficients. */
+  shColor(args: ShColorArgs): void;
+  /** Backward of shColor. */
+  shColorBackward(args: ShColorBackwardArgs): void;
+  /** Frequency encoding of coordinates (the label MLPs' input). */
+  frequencyEncode(args: FrequencyEncodeArgs): void;
 }

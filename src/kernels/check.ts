@@ -5,6 +5,7 @@ import type {
   CompositeArgs,
   CompositeBackwardArgs,
   F32,
+  FrequencyEncodeArgs,
   GemmArgs,
   GridGatherArgs,
   GridScatterArgs,
@@ -13,6 +14,8 @@ import type {
   LogSumExpBackwardArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
+  ShColorArgs,
+  ShColorBackwardArgs,
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
@@ -228,4 +231,30 @@ export function checkTv(a: TvArgs): void {
   checkCount('comps', a.comps);
   checkLength('data', a.data, a.rows * a.cols * a.comps);
   checkLength('grad', a.grad, a.rows * a.cols * a.comps);
+}
+
+/** Validates shColor buffers. */
+export function checkShColor(a: ShColorArgs): void {
+  checkCount('n', a.n);
+  checkLength('coefs', a.coefs, a.n * 27);
+  checkLength('dirs', a.dirs, a.n * 3);
+  checkLength('rgb', a.rgb, a.n * 3);
+}
+
+/** Validates shColorBackward buffers. */
+export function checkShColorBackward(a: ShColorBackwardArgs): void {
+  checkCount('n', a.n);
+  checkLength('dirs', a.dirs, a.n * 3);
+  checkLength('rgb', a.rgb, a.n * 3);
+  checkLength('gradRgb', a.gradRgb, a.n * 3);
+  checkLength('gradCoefs', a.gradCoefs, a.n * 27);
+}
+
+/** Validates frequencyEncode buffers. */
+export function checkFrequencyEncode(a: FrequencyEncodeArgs): void {
+  checkCount('n', a.n);
+  checkCount('dim', a.dim);
+  checkCount('frequencies', a.frequencies);
+  checkLength('x', a.x, a.n * a.dim);
+  checkLength('out', a.out, a.n * a.dim * (1 + 2 * a.frequencies));
 }

@@ -5,6 +5,7 @@ import type {
   CompositeBackwardArgs,
   EmaArgs,
   F32,
+  FrequencyEncodeArgs,
   GemmArgs,
   GridGatherArgs,
   GridScatterArgs,
@@ -15,6 +16,8 @@ import type {
   LogSumExpBackwardArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
+  ShColorArgs,
+  ShColorBackwardArgs,
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
@@ -32,8 +35,10 @@ import {
   renderWeightsRef,
 } from './reference/composite.ts';
 import { adamRef, emaRef, reluBackwardRef, reluRef } from './reference/elementwise.ts';
+import { frequencyEncodeRef } from './reference/encoding.ts';
 import { colSumRef, gemmRef } from './reference/gemm.ts';
 import { gridGatherRef, gridScatterRef } from './reference/grid.ts';
+import { shColorBackwardRef, shColorRef } from './reference/sh.ts';
 import { slowFastRef } from './reference/slow-fast.ts';
 import {
   logSumExpRowsBackwardRef,
@@ -282,5 +287,21 @@ export class TsBackend implements Backend {
   tvPlane(a: TvArgs): number {
     chk.checkTv(a);
     return tvPlaneRef(a.data, a.grad, a.rows, a.cols, a.comps, a.weight);
+  }
+  /** SH colour by the reference. */
+  shColor(a: ShColorArgs): void {
+    chk.checkShColor(a);
+    shColorRef(a.coefs, a.dirs, a.n, a.rgb);
+  }
+
+  /** SH colour backward by the reference. */
+  shColorBackward(a: ShColorBackwardArgs): void {
+    chk.checkShColorBackward(a);
+    shColorBackwardRef(a.dirs, a.rgb, a.gradRgb, a.n, a.gradCoefs);
+  }
+  /** Frequency encoding by the reference. */
+  frequencyEncode(a: FrequencyEncodeArgs): void {
+    chk.checkFrequencyEncode(a);
+    frequencyEncodeRef(a.x, a.n, a.dim, a.frequencies, a.out);
   }
 }

@@ -52,22 +52,23 @@ export function renderGeometry(
   const grid = s.field.toGrid(samples.xyz, n);
   const { sigma, pre } = s.field.densityForward(grid, n);
   const rw = rayWeights(sigma, samples.delta, samples.rayStart, s.densityScale);
-  const sel: number[] = [];
-  for (let i = 0; i < n; i++) if (rw.weights[i]! > s.weightThreshold) sel.push(i);
-  const selected = Int32Array.from(sel);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (rw.weights[i]! > s.weightThreshold) m++;
+  const selected = new Int32Array(m);
+  for (let i = 0, j = 0; i < n; i++) if (rw.weights[i]! > s.weightThreshold) selected[j++] = i;
   const values = new Float32Array(n * 4);
   for (let i = 0; i < n; i++) values[i * 4 + 3] = samples.t[i]!;
   let colorTape: ColorTape | null = null;
-  if (options.withColor && selected.length > 0) {
-    const m = selected.length;
+  if (options.withColor && m > 0) {
     const g = new Float32Array(m * 3);
     const d = new Float32Array(m * 3);
-    for (let j = 0; j < m; j++) {
-      const i = selected[j]!;
-      const r = rayOfSample(samples.rayStart, i);
-      for (let k = 0; k < 3; k++) {
-        g[j * 3 + k] = grid[i * 3 + k]!;
-        d[j * 3 + k] = rays.dirs[r * 3 + k]!;
+    for (let r = 0, j = 0; r < rays.n && j < m; r++) {
+      for (; j < m && selected[j]! < samples.rayStart[r + 1]!; j++) {
+        const i = selected[j]!;
+        for (let k = 0; k < 3; k++) {
+          g[j * 3 + k] = grid[i * 3 + k]!;
+          d[j * 3 + k] = rays.dirs[r * 3 + k]!;
+        }
       }
     }
     colorTape = s.field.colorForward(g, d, m);
@@ -75,21 +76,8 @@ export function renderGeometry(
       for (let k = 0; k < 3; k++) values[selected[j]! * 4 + k] = colorTape.rgb[j * 3 + k]!;
   }
   const out = composite(rw.weights, values, 4, samples.rayStart);
-  const ones = new Float32Array(n).fill(1);
-  const opacity = composite(rw.weights, ones, 1, samples.rayStart);
+  const opacity = rw.opacity;
   return { samples, grid, sigma, pre, rw, selected, colorTape, values, out, opacity };
-}
-
-/** The ray owning sample i (binary search in rayStart). */
-export function rayOfSample(rayStart: Int32Array, i: number): number {
-  let lo = 0;
-  let hi = rayStart.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (rayStart[mid]! <= i) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**
@@ -106,13 +94,30 @@ export function heaviestSamples(
   dest: number,
 ): void {
   const w = r.rw.weights;
-  const idx: number[] = [];
-  for (let i = r.samples.rayStart[j]!; i < r.samples.rayStart[j + 1]!; i++)
-    if (w[i]! > threshold) idx.push(i);
-  idx.sort((a, b) => w[b]! - w[a]!);
-  for (let s = 0; s < Math.min(k, idx.length); s++) {
-    const i = idx[s]!;
+  // Insertion into the k best so far (k is small): heaviest first, earlier samples first among equal weights.
+  const best = heaviestScratch(k);
+  let count = 0;
+  for (let i = r.samples.rayStart[j]!; i < r.samples.rayStart[j + 1]!; i++) {
+    const wi = w[i]!;
+    if (!(wi > threshold)) continue;
+    if (count === k && !(wi > w[best[k - 1]!]!)) continue;
+    let pos = Math.min(count, k - 1);
+    while (pos > 0 && wi > w[best[pos - 1]!]!) {
+      best[pos] = best[pos - 1]!;
+      pos--;
+    }
+    best[pos] = i;
+    if (count < k) count++;
+  }
+  for (let s = 0; s < count; s++) {
+    const i = best[s]!;
     weight[dest * k + s] = w[i]!;
     for (let c = 0; c < 3; c++) xyz[(dest * k + s) * 3 + c] = r.grid[i * 3 + c]!;
   }
+}
+
+let scratch = new Int32Array(8);
+function heaviestScratch(k: number): Int32Array {
+  if (scratch.length < k) scratch = new Int32Array(k);
+  return scratch;
 }

@@ -205,15 +205,7 @@ export class GeometryStage {
       }
     }
     const dValues = new Float32Array(r.values.length);
-    const dSigma = compositeBackward(
-      r.rw,
-      { delta: r.samples.delta, k: DENSITY_SCALE },
-      r.values,
-      4,
-      r.samples.rayStart,
-      dOut,
-      dValues,
-    );
+    const dSigma = compositeBackward(r.rw, r.values, 4, r.samples.rayStart, dOut, dValues);
     if (r.colorTape) {
       const m = r.selected.length;
       const dRgb = new Float32Array(m * 3);

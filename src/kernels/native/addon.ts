@@ -27,6 +27,9 @@ export interface NativeAddon {
   softmaxRowsBackward(...args: Arg[]): void;
   slowFast(...args: Arg[]): number;
   tvPlane(...args: Arg[]): number;
+  shColor(...args: Arg[]): void;
+  shColorBackward(...args: Arg[]): void;
+  frequencyEncode(...args: Arg[]): void;
   /** The SIMD instruction set the addon was compiled for. */
   simd(): string;
 }

@@ -12,6 +12,7 @@ import type {
   CompositeBackwardArgs,
   EmaArgs,
   F32,
+  FrequencyEncodeArgs,
   GemmArgs,
   GridGatherArgs,
   GridScatterArgs,
@@ -22,6 +23,8 @@ import type {
   LogSumExpBackwardArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
+  ShColorArgs,
+  ShColorBackwardArgs,
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
@@ -295,5 +298,23 @@ export class NativeBackend implements Backend {
   tvPlane(a: TvArgs): number {
     chk.checkTv(a);
     return this.k.tvPlane(a.data, a.grad, a.rows, a.cols, a.comps, a.weight, this.threads);
+  }
+
+  /** SH colour, points split among threads. */
+  shColor(a: ShColorArgs): void {
+    chk.checkShColor(a);
+    this.k.shColor(a.coefs, a.dirs, a.n, a.rgb, this.threads);
+  }
+
+  /** SH colour backward, points split among threads. */
+  shColorBackward(a: ShColorBackwardArgs): void {
+    chk.checkShColorBackward(a);
+    this.k.shColorBackward(a.dirs, a.rgb, a.gradRgb, a.n, a.gradCoefs, this.threads);
+  }
+
+  /** Frequency encoding (double-angle recurrences in double precision), rows split among threads. */
+  frequencyEncode(a: FrequencyEncodeArgs): void {
+    chk.checkFrequencyEncode(a);
+    this.k.frequencyEncode(a.x, a.n, a.dim, a.frequencies, a.out, this.threads);
   }
 }

@@ -13,6 +13,7 @@ import type {
   CompositeBackwardArgs,
   EmaArgs,
   F32,
+  FrequencyEncodeArgs,
   GemmArgs,
   GridGatherArgs,
   GridScatterArgs,
@@ -23,6 +24,8 @@ import type {
   LogSumExpBackwardArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
+  ShColorArgs,
+  ShColorBackwardArgs,
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
@@ -33,6 +36,8 @@ import type {
 import * as chk from '../check.ts';
 import { checkAdam, checkGemm, checkGrid, checkRows, checkVm, checkVmGrads } from '../check.ts';
 import { linearBackwardVia, linearForwardVia } from '../linear.ts';
+import { frequencyEncodeRef } from '../reference/encoding.ts';
+import { shColorBackwardRef, shColorRef } from '../reference/sh.ts';
 import { slowFastRef } from '../reference/slow-fast.ts';
 import { tvPlaneRef } from '../reference/tv.ts';
 import { Heap } from './heap.ts';
@@ -600,6 +605,22 @@ export class WasmBackend implements Backend {
   tvPlane(a: TvArgs): number {
     chk.checkTv(a);
     return tvPlaneRef(a.data, a.grad, a.rows, a.cols, a.comps, a.weight);
+  }
+  /** SH colour by the reference on the calling thread (no WASM kernel). */
+  shColor(a: ShColorArgs): void {
+    chk.checkShColor(a);
+    shColorRef(a.coefs, a.dirs, a.n, a.rgb);
+  }
+
+  /** SH colour backward by the reference on the calling thread (no WASM kernel). */
+  shColorBackward(a: ShColorBackwardArgs): void {
+    chk.checkShColorBackward(a);
+    shColorBackwardRef(a.dirs, a.rgb, a.gradRgb, a.n, a.gradCoefs);
+  }
+  /** Frequency encoding by the reference on the calling thread (no WASM kernel). */
+  frequencyEncode(a: FrequencyEncodeArgs): void {
+    chk.checkFrequencyEncode(a);
+    frequencyEncodeRef(a.x, a.n, a.dim, a.frequencies, a.out);
   }
 }
 
