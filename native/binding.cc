@@ -318,6 +318,27 @@ napi_value FrequencyEncode(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value MarchRays(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  MarchCall c{};
+  c.origins = a.f(0);
+  c.dirs = a.f(1);
+  c.numRays = a.integer(2);
+  for (int k = 0; k < 3; k++) c.boxMin[k] = a.num(3 + k);
+  for (int k = 0; k < 3; k++) c.boxMax[k] = a.num(6 + k);
+  c.step = a.num(9);
+  c.jitter = a.f(10);
+  c.occBits = static_cast<const uint8_t*>(a.ptr(11));
+  c.occRes = a.integer(12);
+  for (int k = 0; k < 3; k++) c.occMin[k] = a.num(13 + k);
+  for (int k = 0; k < 3; k++) c.occMax[k] = a.num(16 + k);
+  int32_t* rayStart = a.i32(19);
+  float *xyz = a.f(20), *t = a.f(21);
+  const int threads = a.integer(22);
+  if (a.ok) marchRays(c, rayStart, xyz, t, threads);
+  return undefined(env);
+}
+
 napi_value Simd(napi_env env, napi_callback_info) {
 #if defined(__AVX512F__)
   const char* s = "avx512";
@@ -362,6 +383,7 @@ NAPI_MODULE_INIT() {
              {"shColor", ShColor},
              {"shColorBackward", ShColorBackward},
              {"frequencyEncode", FrequencyEncode},
+             {"marchRays", MarchRays},
              {"simd", Simd}};
   for (const auto& f : fns) {
     napi_value v;

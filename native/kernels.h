@@ -73,3 +73,18 @@ void shColorBackward(const float* dirs, const float* rgb, const float* gradRgb, 
 
 /** Frequency encoding (x, sin(2^k·π·x), cos(2^k·π·x)) of n rows of dim values. */
 void frequencyEncode(const float* x, int n, int dim, int frequencies, float* out, int threads);
+
+struct MarchCall {
+  const float* origins;
+  const float* dirs;
+  int numRays;
+  double boxMin[3], boxMax[3];
+  double step;
+  const float* jitter;
+  const uint8_t* occBits;  // null: every cell occupied
+  int occRes;
+  double occMin[3], occMax[3];
+};
+
+/** Ray marching (MarchArgs): without xyz/t writes rayStart; with them fills positions and distances. */
+void marchRays(const MarchCall& c, int32_t* rayStart, float* xyz, float* t, int threads);

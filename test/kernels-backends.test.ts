@@ -453,6 +453,48 @@ describe('frequency encoding kernel matches the reference', () => {
   }
 });
 
+describe('ray marching kernel matches the reference', () => {
+  for (const [numRays, withOcc] of [
+    [1, false],
+    [300, false],
+    [700, true],
+  ] as const) {
+    it(`marchRays ${numRays} rays${withOcc ? ' with occupancy' : ''}`, () => {
+      const rng = new Rng(`march-${numRays}`);
+      const origins = uniform(rng, numRays * 3, -2, 2);
+      const dirs = new Float32Array(numRays * 3);
+      for (let r = 0; r < numRays; r++) {
+        const v = [rng.normal(), rng.normal(), rng.normal()];
+        const len = Math.hypot(v[0]!, v[1]!, v[2]!) || 1;
+        for (let k = 0; k < 3; k++) dirs[r * 3 + k] = v[k]! / len;
+      }
+      const jitter = uniform(rng, numRays, 0, 1);
+      const res = 9;
+      const bits = Uint8Array.from({ length: res ** 3 }, () => (rng.next() < 0.4 ? 1 : 0));
+      const occupancy = withOcc ? { bits, res, min: [-1, -1.2, -0.8], max: [1.1, 1, 0.9] } : null;
+      check('marchRays', (be, put) => {
+        const a = {
+          origins: put(origins),
+          dirs: put(dirs),
+          numRays,
+          boxMin: [-1, -1, -1],
+          boxMax: [1, 1.2, 1],
+          step: 0.05,
+          jitter: put(jitter),
+          occupancy,
+          rayStart: put(new Int32Array(numRays + 1)),
+        };
+        be.marchRays(a);
+        const m = a.rayStart[numRays]!;
+        const xyz = put(new Float32Array(m * 3));
+        const t = put(new Float32Array(m));
+        be.marchRays({ ...a, xyz, t });
+        return [a.rayStart, xyz, t];
+      });
+    });
+  }
+});
+
 describe('wasm backend memory and errors', () => {
   it('grows the shared memory while earlier views stay valid, and reports exhaustion', () => {
     const be = createBackend({ kind: 'wasm', threads: 2, maxMemoryMiB: 64 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { Rng } from '../src/core/rng.ts';
 import type { Frame, Intrinsics } from '../src/data/scene.ts';
 import { downscaleIntrinsics } from '../src/data/training-views.ts';
+import { compute } from '../src/fields/compute.ts';
 import { invertRigid, projectWorldPoint, type Vec3 } from '../src/rays/camera.ts';
 import { type Normalization, toNormalized, toWorld } from '../src/rays/normalize.ts';
 import { OccupancyGrid } from '../src/rays/occupancy-grid.ts';
@@ -79,7 +80,7 @@ test('ray-box intersection and stratified samples stay inside the box at the giv
     dirs: Float32Array.from([0, 0, -1, 0, 0, -1]),
     pixels: Int32Array.from([0, 1]),
   };
-  const s = sampleRays(rays, { min: [-1, -1, -1], max: [1, 1, 1], step: 0.1, rng: new Rng(1) });
+  const s = sampleRays(rays, { min: [-1, -1, -1], max: [1, 1, 1], step: 0.1, rng: new Rng(1) }, compute());
   assert.equal(s.rayStart[1]! - s.rayStart[0]!, 20);
   assert.equal(s.rayStart[2], s.rayStart[1]); // the second ray misses
   for (let i = 0; i < s.nSamples; i++) {
@@ -100,7 +101,7 @@ test('samples in unoccupied cells are skipped', () => {
     dirs: Float32Array.from([0, 0, -1]),
     pixels: Int32Array.from([0]),
   };
-  const s = sampleRays(rays, { min: [-1, -1, -1], max: [1, 1, 1], step: 0.05, occupancy: grid });
+  const s = sampleRays(rays, { min: [-1, -1, -1], max: [1, 1, 1], step: 0.05, occupancy: grid }, compute());
   assert.ok(s.nSamples > 0 && s.nSamples < 40);
   for (let i = 0; i < s.nSamples; i++) assert.ok(s.xyz[i * 3 + 2]! >= -0.5); // z-cells 1..3 only
 });

@@ -343,6 +343,30 @@ export interface FrequencyEncodeArgs {
   out: F32;
 }
 
+/**
+ * Stratified ray marching: ray r is sampled at t = t0 + step·(jitter[r] + i) < t1 between its entry t0 ≥ 0 and
+ * exit t1 of the box, keeping samples inside occupied cells (occupancy bits over [min, max] at res³ cells,
+ * x fastest), computed in double precision. Call it once without xyz / t to get rayStart (the ragged layout),
+ * then again with buffers of rayStart[numRays] samples to fill them.
+ */
+export interface MarchArgs {
+  /** numRays×3 origins and unit directions. */
+  origins: F32;
+  dirs: F32;
+  numRays: number;
+  boxMin: readonly number[];
+  boxMax: readonly number[];
+  step: number;
+  /** Per ray, the first sample's offset in steps ([0, 1)). */
+  jitter: F32;
+  occupancy?: { bits: Uint8Array; res: number; min: readonly number[]; max: readonly number[] } | null;
+  /** numRays + 1 ray offsets (written). */
+  rayStart: I32;
+  /** Sample positions (samples×3) and distances, filled on the second call. */
+  xyz?: F32 | null;
+  t?: F32 | null;
+}
+
 /** Which implementation a backend is; new kinds (WebGPU) extend this union. */
 export type BackendKind = 'ts' | 'wasm' | 'native';
 
@@ -418,4 +442,6 @@ export interface Backend {
   shColorBackward(args: ShColorBackwardArgs): void;
   /** Frequency encoding of coordinates (the label MLPs' input). */
   frequencyEncode(args: FrequencyEncodeArgs): void;
+  /** Ray marching: counts samples per ray, or fills their positions (see MarchArgs). */
+  marchRays(args: MarchArgs): void;
 }

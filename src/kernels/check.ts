@@ -12,6 +12,7 @@ import type {
   I32,
   LogSumExpArgs,
   LogSumExpBackwardArgs,
+  MarchArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
   ShColorArgs,
@@ -257,4 +258,22 @@ export function checkFrequencyEncode(a: FrequencyEncodeArgs): void {
   checkCount('frequencies', a.frequencies);
   checkLength('x', a.x, a.n * a.dim);
   checkLength('out', a.out, a.n * a.dim * (1 + 2 * a.frequencies));
+}
+
+/** Validates marchRays buffers (the fill call needs rayStart from the counting call). */
+export function checkMarch(a: MarchArgs): void {
+  checkCount('numRays', a.numRays);
+  checkLength('origins', a.origins, a.numRays * 3);
+  checkLength('dirs', a.dirs, a.numRays * 3);
+  checkLength('jitter', a.jitter, a.numRays);
+  checkLength('rayStart', a.rayStart, a.numRays + 1);
+  if (!(a.step > 0)) throw new RangeError(`step must be > 0, got ${a.step}`);
+  if (a.boxMin.length !== 3 || a.boxMax.length !== 3) throw new RangeError('boxMin / boxMax need 3 values');
+  if (a.occupancy) checkLength('occupancy.bits', a.occupancy.bits, a.occupancy.res ** 3);
+  if (!a.xyz !== !a.t) throw new TypeError('xyz and t must be given together');
+  if (a.xyz && a.t) {
+    const m = a.rayStart[a.numRays]!;
+    checkLength('xyz', a.xyz, m * 3);
+    checkLength('t', a.t, m);
+  }
 }

@@ -14,6 +14,7 @@ import type {
   LinearForwardArgs,
   LogSumExpArgs,
   LogSumExpBackwardArgs,
+  MarchArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
   ShColorArgs,
@@ -38,6 +39,7 @@ import { adamRef, emaRef, reluBackwardRef, reluRef } from './reference/elementwi
 import { frequencyEncodeRef } from './reference/encoding.ts';
 import { colSumRef, gemmRef } from './reference/gemm.ts';
 import { gridGatherRef, gridScatterRef } from './reference/grid.ts';
+import { marchRaysRef } from './reference/march.ts';
 import { shColorBackwardRef, shColorRef } from './reference/sh.ts';
 import { slowFastRef } from './reference/slow-fast.ts';
 import {
@@ -303,5 +305,24 @@ export class TsBackend implements Backend {
   frequencyEncode(a: FrequencyEncodeArgs): void {
     chk.checkFrequencyEncode(a);
     frequencyEncodeRef(a.x, a.n, a.dim, a.frequencies, a.out);
+  }
+  /** Ray marching by the reference. */
+  marchRays(a: MarchArgs): void {
+    chk.checkMarch(a);
+    const fill = a.xyz && a.t ? [a.xyz, a.t] : [null, null];
+    const occ = a.occupancy ?? null;
+    marchRaysRef(
+      a.origins,
+      a.dirs,
+      a.numRays,
+      a.boxMin,
+      a.boxMax,
+      a.step,
+      a.jitter,
+      occ,
+      a.rayStart,
+      fill[0]!,
+      fill[1]!,
+    );
   }
 }

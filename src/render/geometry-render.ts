@@ -1,5 +1,6 @@
 /** Renders rays through the geometry field: samples, densities, weights, colour, depth and opacity per ray. */
 import type { Rng } from '../core/rng.ts';
+import { compute } from '../fields/compute.ts';
 import type { ColorTape, GeometryField } from '../fields/geometry-field.ts';
 import type { OccupancyGrid } from '../rays/occupancy-grid.ts';
 import type { RayBundle } from '../rays/ray-bundle.ts';
@@ -41,13 +42,17 @@ export function renderGeometry(
   rays: RayBundle,
   options: { rng?: Rng; withColor: boolean },
 ): GeometryRender {
-  const samples = sampleRays(rays, {
-    min: s.field.box.min,
-    max: s.field.box.max,
-    step: s.step,
-    ...(options.rng ? { rng: options.rng } : {}),
-    ...(s.occupancy ? { occupancy: s.occupancy } : {}),
-  });
+  const samples = sampleRays(
+    rays,
+    {
+      min: s.field.box.min,
+      max: s.field.box.max,
+      step: s.step,
+      ...(options.rng ? { rng: options.rng } : {}),
+      ...(s.occupancy ? { occupancy: s.occupancy } : {}),
+    },
+    compute(),
+  );
   const n = samples.nSamples;
   const grid = s.field.toGrid(samples.xyz, n);
   const { sigma, pre } = s.field.densityForward(grid, n);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-type Arg = Float32Array | Int32Array | number | null;
+type Arg = Float32Array | Int32Array | Uint8Array | number | null;
 
 /** The addon's exports: positional arguments, typed arrays used in place (see native/binding.cc). */
 export interface NativeAddon {
@@ -30,6 +30,7 @@ export interface NativeAddon {
   shColor(...args: Arg[]): void;
   shColorBackward(...args: Arg[]): void;
   frequencyEncode(...args: Arg[]): void;
+  marchRays(...args: Arg[]): void;
   /** The SIMD instruction set the addon was compiled for. */
   simd(): string;
 }

@@ -21,6 +21,7 @@ import type {
   LinearForwardArgs,
   LogSumExpArgs,
   LogSumExpBackwardArgs,
+  MarchArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
   ShColorArgs,
@@ -316,5 +317,28 @@ export class NativeBackend implements Backend {
   frequencyEncode(a: FrequencyEncodeArgs): void {
     chk.checkFrequencyEncode(a);
     this.k.frequencyEncode(a.x, a.n, a.dim, a.frequencies, a.out, this.threads);
+  }
+
+  /** Ray marching, rays split among threads (counts, then fills). */
+  marchRays(a: MarchArgs): void {
+    chk.checkMarch(a);
+    const o = a.occupancy;
+    this.k.marchRays(
+      a.origins,
+      a.dirs,
+      a.numRays,
+      ...a.boxMin,
+      ...a.boxMax,
+      a.step,
+      a.jitter,
+      o ? o.bits : null,
+      o ? o.res : 0,
+      ...(o ? o.min : [0, 0, 0]),
+      ...(o ? o.max : [1, 1, 1]),
+      a.rayStart,
+      a.xyz ?? null,
+      a.t ?? null,
+      this.threads,
+    );
   }
 }

@@ -22,6 +22,7 @@ import type {
   LinearForwardArgs,
   LogSumExpArgs,
   LogSumExpBackwardArgs,
+  MarchArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
   ShColorArgs,
@@ -37,6 +38,7 @@ import * as chk from '../check.ts';
 import { checkAdam, checkGemm, checkGrid, checkRows, checkVm, checkVmGrads } from '../check.ts';
 import { linearBackwardVia, linearForwardVia } from '../linear.ts';
 import { frequencyEncodeRef } from '../reference/encoding.ts';
+import { marchRaysRef } from '../reference/march.ts';
 import { shColorBackwardRef, shColorRef } from '../reference/sh.ts';
 import { slowFastRef } from '../reference/slow-fast.ts';
 import { tvPlaneRef } from '../reference/tv.ts';
@@ -621,6 +623,25 @@ export class WasmBackend implements Backend {
   frequencyEncode(a: FrequencyEncodeArgs): void {
     chk.checkFrequencyEncode(a);
     frequencyEncodeRef(a.x, a.n, a.dim, a.frequencies, a.out);
+  }
+  /** Ray marching by the reference on the calling thread (no WASM kernel). */
+  marchRays(a: MarchArgs): void {
+    chk.checkMarch(a);
+    const fill = a.xyz && a.t ? [a.xyz, a.t] : [null, null];
+    const occ = a.occupancy ?? null;
+    marchRaysRef(
+      a.origins,
+      a.dirs,
+      a.numRays,
+      a.boxMin,
+      a.boxMax,
+      a.step,
+      a.jitter,
+      occ,
+      a.rayStart,
+      fill[0]!,
+      fill[1]!,
+    );
   }
 }
 
