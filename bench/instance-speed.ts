@@ -4,8 +4,10 @@
  * 128² pixels with K segments per step, 1024 pixels a batch, 3 cached samples a pixel).
  * Usage: npx tsx bench/instance-speed.ts [--steps N]
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
 import { Rng } from '../src/core/rng.ts';
 import type { Frame } from '../src/data/scene.ts';
 import type { ViewPixels } from '../src/data/training-views.ts';
@@ -61,6 +63,26 @@ function itersPerSecond(loss: 'slow-fast' | 'linear-assignment', k: number): num
   return steps / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * The same slow-fast step in PyTorch on the CPU (the original code's framework), run by the anchor script in the
+ * workspace's shared/anchors when python3 can import torch; one line per K, or a line saying why not.
+ */
+function torchAnchor(): string[] {
+  const script = join(import.meta.dirname, '..', '..', 'shared', 'anchors', 'torch_instance_step.py');
+  if (!existsSync(script))
+    return ['PyTorch anchor: shared/anchors/torch_instance_step.py not found, not measured.'];
+  const out: string[] = [];
+  for (const k of [25, 500]) {
+    const env = { ...process.env, OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? 'SkylakeX' };
+    const r = spawnSync('/usr/bin/python3', [script, String(k), String(steps)], { encoding: 'utf8', env });
+    if (r.status !== 0)
+      return ['PyTorch anchor: python3-torch not importable (apt-get install python3-torch), not measured.'];
+    out.push(`PyTorch (same machine, same run): ${r.stdout.trim()}`);
+    process.stdout.write(`${out[out.length - 1]}\n`);
+  }
+  return out;
+}
+
 const rows: string[] = [];
 const date = new Date().toISOString().slice(0, 10);
 rows.push(`# Instance-field training speed: slow-fast vs linear assignment (paper table 6)`);
@@ -80,5 +102,6 @@ for (const k of [25, 50, 100, 500]) {
   rows.push(`| ${k} | ${sf.toFixed(1)} | ${la.toFixed(1)} | ${(sf / la).toFixed(2)} |`);
   process.stdout.write(`${rows[rows.length - 1]}\n`);
 }
+rows.push('', ...torchAnchor());
 writeFileSync('bench/results/instance-speed.md', `${rows.join('\n')}\n`);
 compute().dispose();

@@ -1,13 +1,15 @@
 // Kernel benchmark (`npm run bench:kernels`): GEMM in three forms, an MLP training step, trilinear
 // gather+scatter and the contrastive softmax, for the TS reference, WASM on one thread and WASM on all threads
-// (plain and relaxed SIMD). Prints a markdown table and writes it to bench/results/kernels.md.
+// (plain and relaxed SIMD), native on one and all threads, and native OpenBLAS sgemm (numpy) on one thread on the
+// GEMM shape when python3 with numpy is there. Prints a markdown table and writes it to bench/results/kernels.md.
 // Options: --threads N (default: all cores), --note "text" (added to the results file), --no-write.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/rng.ts';
-import { type Backend, createBackend, type F32, TsBackend } from '../src/kernels/index.ts';
+import { type Backend, createBackend, type F32, nativeAvailable, TsBackend } from '../src/kernels/index.ts';
+import { openBlasSgemm } from './lib/openblas.ts';
 
 const argv = process.argv.slice(2);
 const argOf = (name: string): string | undefined => {
@@ -298,6 +300,13 @@ try {
   console.error(`relaxed SIMD unavailable: ${(error as Error).message}`);
 }
 
+if (nativeAvailable()) {
+  configs.push(
+    { label: 'native 1T', make: () => createBackend({ kind: 'native', threads: 1 }) },
+    { label: `native ${allThreads}T`, make: () => createBackend({ kind: 'native', threads: allThreads }) },
+  );
+} else console.error('native kernels not built: their columns are left out');
+
 const rows: string[] = [];
 const header = `| workload | TS ref ms | ${configs.map((c) => `${c.label} ms (GFLOP/s)`).join(' | ')} | 1T / ref | ${allThreads}T / 1T |`;
 const rule = `|${' --- |'.repeat(4 + configs.length)}`;
@@ -332,6 +341,11 @@ for (const w of workloads) {
   console.log(row);
 }
 
+const blas = openBlasSgemm(8192, 256, 256);
+const blasLine = blas
+  ? `Native OpenBLAS sgemm (numpy, one thread) on 8192×256·256×256 in the same run: ${fmt(blas.ms)} ms (${fmt(blas.gflops)} GFLOP/s).`
+  : 'Native OpenBLAS: python3 with numpy not found, not measured.';
+console.log(blasLine);
 const date = new Date().toISOString().slice(0, 10);
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
@@ -346,13 +360,15 @@ const lines = [
   'Median wall time per iteration over 3 interleaved rounds of all configurations (GFLOP/s where counted).',
   '"TS ref" is the plain TypeScript reference backend, timed once on a smaller problem (1/4 to 1/16 of the rows,',
   'points or batch) and scaled to the full size. "1T / ref" is the speed-up of the best one-thread WASM build over',
-  'it; the last column is the best one-thread time over the best all-thread time. "relaxed" is the relaxed-SIMD',
+  'it (of the WASM and native builds); the last column is the best one-thread time over the best all-thread time. "relaxed" is the relaxed-SIMD',
   '(fused multiply-add) build, the default where the runtime allows it. MLP FLOPs are counted as 6·params·B,',
   'trilinear FLOPs as 4·8·C per point.',
   '',
   header,
   rule,
   ...rows,
+  '',
+  blasLine,
   '',
 ];
 if (!argv.includes('--no-write')) {

@@ -16,10 +16,11 @@ import { segmentRun } from '../infer/segment.ts';
 import { generateScene } from '../synth/generate.ts';
 import { simulateSegmenter } from '../synth/segmenter2d.ts';
 import { train } from '../train/trainer.ts';
+import { addBackendOptions, applyBackendFlags, type BackendFlags } from './flags.ts';
 import { progressBar } from './progress.ts';
 import { configFromFlags } from './train.ts';
 
-interface RunFlags {
+interface RunFlags extends BackendFlags {
   scene?: string;
   out: string;
   objects: string;
@@ -48,7 +49,7 @@ async function step<T>(
 
 /** Registers `clift run`. */
 export function registerRun(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description(
       'the whole pipeline: (generate a scene,) 2D baselines, train, segment, evaluate, and write report.html / report.md',
@@ -64,122 +65,123 @@ export function registerRun(program: Command): void {
     .option('--iters <n>', 'training iterations', '1500')
     .option('--train-size <px>', 'larger image side used for training', '96')
     .option('--instance-loss <name>', 'instance loss (default slow-fast)')
-    .option('--config <file>', 'JSON training config (flags override it)')
-    .action(async (flags: RunFlags) => {
-      const out = resolve(flags.out);
-      const seed = Number(flags.seed);
-      let sceneDir = flags.scene ? resolve(flags.scene) : join(out, 'scene');
-      if (!flags.scene) {
-        if (!['none', 'low', 'medium', 'high'].includes(flags.noise))
-          throw new Error(`--noise must be none, low, medium or high`);
-        if (flags.env !== 'old_room' && flags.env !== 'large_corridor')
-          throw new Error('--env must be old_room or large_corridor');
-        await step('generate', async (bar) => {
-          await generateScene({
-            objects: Number(flags.objects),
-            views: Number(flags.views),
-            size: Number(flags.size),
-            env: flags.env as 'old_room',
-            seed,
-            out: sceneDir,
-            onProgress: bar.update,
-          });
-          await simulateSegmenter(sceneDir, { noise: flags.noise as 'medium', seed, onProgress: bar.update });
-        });
-      }
-      sceneDir = resolve(sceneDir);
-      const scene = readScene(sceneDir);
-      const results: { method: string; m: Metrics }[] = [];
-      for (const track of TRACK_MODES) {
-        const pred = join(out, 'baselines', track);
-        await step(`baseline ${track}`, (bar) =>
-          runBaseline(sceneDir, { track, out: pred, onProgress: bar.update }),
-        );
-        results.push({
-          method: `2D segmenter${track === 'none' ? '' : ` + ${track} tracking`}`,
-          m: evaluatePrediction(scene, pred),
-        });
-      }
-      const config = configFromFlags({
-        scene: sceneDir,
-        out,
-        iters: flags.iters,
-        trainSize: flags.trainSize,
-        seed: flags.seed,
-        ...(flags.config ? { config: flags.config } : {}),
-        ...(flags.instanceLoss ? { instanceLoss: flags.instanceLoss } : {}),
-      });
-      const t0 = performance.now();
-      await step('train', (bar) =>
-        train({
-          sceneDir,
-          runDir: out,
-          config,
-          resume: existsSync(join(out, 'checkpoint.bin')),
+    .option('--config <file>', 'JSON training config (flags override it)');
+  addBackendOptions(cmd).action(async (flags: RunFlags) => {
+    applyBackendFlags(flags);
+    const out = resolve(flags.out);
+    const seed = Number(flags.seed);
+    let sceneDir = flags.scene ? resolve(flags.scene) : join(out, 'scene');
+    if (!flags.scene) {
+      if (!['none', 'low', 'medium', 'high'].includes(flags.noise))
+        throw new Error(`--noise must be none, low, medium or high`);
+      if (flags.env !== 'old_room' && flags.env !== 'large_corridor')
+        throw new Error('--env must be old_room or large_corridor');
+      await step('generate', async (bar) => {
+        await generateScene({
+          objects: Number(flags.objects),
+          views: Number(flags.views),
+          size: Number(flags.size),
+          env: flags.env as 'old_room',
+          seed,
+          out: sceneDir,
           onProgress: bar.update,
-        }),
+        });
+        await simulateSegmenter(sceneDir, { noise: flags.noise as 'medium', seed, onProgress: bar.update });
+      });
+    }
+    sceneDir = resolve(sceneDir);
+    const scene = readScene(sceneDir);
+    const results: { method: string; m: Metrics }[] = [];
+    for (const track of TRACK_MODES) {
+      const pred = join(out, 'baselines', track);
+      await step(`baseline ${track}`, (bar) =>
+        runBaseline(sceneDir, { track, out: pred, onProgress: bar.update }),
       );
-      const trainSeconds = (performance.now() - t0) / 1000;
-      writeLossCurve(join(out, 'losses.csv'), join(out, 'loss-curve.png'));
-      const predDir = join(out, 'prediction');
-      const seg = await step('segment', (bar) =>
-        segmentRun({
-          runDir: out,
-          sceneDir,
-          views: 'test',
-          method: 'hdbscan',
-          parameter: 'auto',
-          out: predDir,
-          onProgress: bar.update,
-        }),
-      );
-      results.unshift({ method: `clift (${config.instanceLoss})`, m: evaluatePrediction(scene, predDir) });
-      const tests = framesOf(scene, 'test');
-      const shown = tests.filter((_, i) => i % Math.max(1, Math.floor(tests.length / 4)) === 0).slice(0, 4);
-      const cells = shown.map((f) => {
-        const { w, h } = f.intrinsics;
-        const photo = readRgb(scene, f);
-        const seg2d = f.maps.instance_file_path
-          ? readInstances(scene, f, 'instance_file_path')
-          : new Uint16Array(w * h);
-        const gt = f.maps.gt_instance_file_path
-          ? readInstances(scene, f, 'gt_instance_file_path')
-          : new Uint16Array(w * h);
-        const ours = readPrediction(predDir, f).instance;
-        return [
-          photo,
-          overlayInstances(photo, seg2d, w, h),
-          overlayInstances(photo, ours, w, h),
-          overlayInstances(photo, gt, w, h),
-        ].map((rgb) => ({ rgb, w, h }));
+      results.push({
+        method: `2D segmenter${track === 'none' ? '' : ` + ${track} tracking`}`,
+        m: evaluatePrediction(scene, pred),
       });
-      writeImageGridPng(join(out, 'test-views.png'), cells, {
-        columnTitles: ['RGB', '2D segmenter', 'clift', 'ground truth'],
-        rowTitles: shown.map((f) => f.stem),
-      });
-      const report = writeReport(out, {
-        title: `clift run on ${sceneDir}`,
-        facts: [
-          [
-            'scene',
-            `${scene.frames.length} views (${tests.length} test), ${scene.frames[0]!.intrinsics.w}×${scene.frames[0]!.intrinsics.h} px`,
-          ],
-          [
-            'training',
-            `${config.iters} iterations at ${config.trainSize} px, ${config.instanceLoss} loss, ${trainSeconds.toFixed(0)} s`,
-          ],
-          ['clustering', `${JSON.stringify(seg.params)} → ${seg.instances} instances`],
-          ['date', new Date().toISOString().slice(0, 10)],
-        ],
-        rows: results.map(({ method, m }) => ({ method, ...m })),
-        images: [
-          {
-            path: 'test-views.png',
-            caption: 'Test views: RGB | 2D segmenter | clift | ground truth (same colour = same id)',
-          },
-          { path: 'loss-curve.png', caption: 'Training losses' },
-        ],
-      });
-      process.stdout.write(`${readFileSync(report.md, 'utf8')}\nreport: ${report.html}\n`);
+    }
+    const config = configFromFlags({
+      scene: sceneDir,
+      out,
+      iters: flags.iters,
+      trainSize: flags.trainSize,
+      seed: flags.seed,
+      ...(flags.config ? { config: flags.config } : {}),
+      ...(flags.instanceLoss ? { instanceLoss: flags.instanceLoss } : {}),
     });
+    const t0 = performance.now();
+    await step('train', (bar) =>
+      train({
+        sceneDir,
+        runDir: out,
+        config,
+        resume: existsSync(join(out, 'checkpoint.bin')),
+        onProgress: bar.update,
+      }),
+    );
+    const trainSeconds = (performance.now() - t0) / 1000;
+    writeLossCurve(join(out, 'losses.csv'), join(out, 'loss-curve.png'));
+    const predDir = join(out, 'prediction');
+    const seg = await step('segment', (bar) =>
+      segmentRun({
+        runDir: out,
+        sceneDir,
+        views: 'test',
+        method: 'hdbscan',
+        parameter: 'auto',
+        out: predDir,
+        onProgress: bar.update,
+      }),
+    );
+    results.unshift({ method: `clift (${config.instanceLoss})`, m: evaluatePrediction(scene, predDir) });
+    const tests = framesOf(scene, 'test');
+    const shown = tests.filter((_, i) => i % Math.max(1, Math.floor(tests.length / 4)) === 0).slice(0, 4);
+    const cells = shown.map((f) => {
+      const { w, h } = f.intrinsics;
+      const photo = readRgb(scene, f);
+      const seg2d = f.maps.instance_file_path
+        ? readInstances(scene, f, 'instance_file_path')
+        : new Uint16Array(w * h);
+      const gt = f.maps.gt_instance_file_path
+        ? readInstances(scene, f, 'gt_instance_file_path')
+        : new Uint16Array(w * h);
+      const ours = readPrediction(predDir, f).instance;
+      return [
+        photo,
+        overlayInstances(photo, seg2d, w, h),
+        overlayInstances(photo, ours, w, h),
+        overlayInstances(photo, gt, w, h),
+      ].map((rgb) => ({ rgb, w, h }));
+    });
+    writeImageGridPng(join(out, 'test-views.png'), cells, {
+      columnTitles: ['RGB', '2D segmenter', 'clift', 'ground truth'],
+      rowTitles: shown.map((f) => f.stem),
+    });
+    const report = writeReport(out, {
+      title: `clift run on ${sceneDir}`,
+      facts: [
+        [
+          'scene',
+          `${scene.frames.length} views (${tests.length} test), ${scene.frames[0]!.intrinsics.w}×${scene.frames[0]!.intrinsics.h} px`,
+        ],
+        [
+          'training',
+          `${config.iters} iterations at ${config.trainSize} px, ${config.instanceLoss} loss, ${trainSeconds.toFixed(0)} s`,
+        ],
+        ['clustering', `${JSON.stringify(seg.params)} → ${seg.instances} instances`],
+        ['date', new Date().toISOString().slice(0, 10)],
+      ],
+      rows: results.map(({ method, m }) => ({ method, ...m })),
+      images: [
+        {
+          path: 'test-views.png',
+          caption: 'Test views: RGB | 2D segmenter | clift | ground truth (same colour = same id)',
+        },
+        { path: 'loss-curve.png', caption: 'Training losses' },
+      ],
+    });
+    process.stdout.write(`${readFileSync(report.md, 'utf8')}\nreport: ${report.html}\n`);
+  });
 }

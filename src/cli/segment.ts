@@ -6,10 +6,10 @@ import {
   MIN_SELECTION_VIEWS,
   segmentRun,
 } from '../infer/segment.ts';
-import { intFlag } from './flags.ts';
+import { addBackendOptions, applyBackendFlags, type BackendFlags, intFlag } from './flags.ts';
 import { progressBar } from './progress.ts';
 
-interface SegmentFlags {
+interface SegmentFlags extends BackendFlags {
   run: string;
   scene?: string;
   views: string;
@@ -28,7 +28,7 @@ interface SegmentFlags {
 
 /** Registers `clift segment`. */
 export function registerSegment(program: Command): void {
-  program
+  const cmd = program
     .command('segment')
     .description('cluster the trained instance field and label views with consistent instance ids')
     .requiredOption('--run <rundir>', 'a trained run folder (from clift train)')
@@ -72,45 +72,46 @@ export function registerSegment(program: Command): void {
       'larger side of rendered views; larger frames are rendered smaller and labels upsampled (default 512)',
     )
     .option('--per-object', 'also write objects/<id>.ply, one point cloud per instance')
-    .option('--seed <n>', 'random seed (default: the run’s seed)')
-    .action(async (flags: SegmentFlags) => {
-      const method = flags.cluster;
-      if (method !== 'hdbscan' && method !== 'dbscan' && method !== 'meanshift') {
-        throw new Error(`--cluster must be hdbscan, dbscan or meanshift, got "${method}"`);
-      }
-      const raw =
-        method === 'hdbscan'
-          ? flags.minClusterSize
-          : method === 'dbscan'
-            ? (flags.eps ?? 'auto')
-            : (flags.bandwidth ?? 'auto');
-      const parameter = raw === 'auto' ? 'auto' : Number(raw);
-      if (parameter !== 'auto' && !(parameter > 0))
-        throw new Error(`the ${method} parameter must be a positive number or auto, got "${raw}"`);
-      const thingShare = Number(flags.thingShare);
-      if (!(thingShare >= 0 && thingShare <= 1))
-        throw new Error(`--thing-share must be a number in [0, 1], got "${flags.thingShare}"`);
-      const samplePixels = intFlag('sample-pixels', flags.samplePixels, 1);
-      const selectionViews =
-        flags.selectionViews === undefined ? undefined : intFlag('selection-views', flags.selectionViews, 1);
-      const bar = progressBar('segment');
-      const result = await segmentRun({
-        runDir: flags.run,
-        ...(flags.scene ? { sceneDir: flags.scene } : {}),
-        views: flags.views,
-        method,
-        parameter,
-        out: flags.out,
-        samplePixels,
-        thingShare,
-        ...(selectionViews ? { selectionViews } : {}),
-        ...(flags.renderSize ? { renderSize: Number(flags.renderSize) } : {}),
-        perObject: flags.perObject ?? false,
-        ...(flags.seed ? { seed: Number(flags.seed) } : {}),
-        onProgress: bar.update,
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      bar.stop();
-      process.stdout.write(`${result.instances} instances, ${result.frames} views labelled → ${flags.out}\n`);
+    .option('--seed <n>', 'random seed (default: the run’s seed)');
+  addBackendOptions(cmd).action(async (flags: SegmentFlags) => {
+    applyBackendFlags(flags);
+    const method = flags.cluster;
+    if (method !== 'hdbscan' && method !== 'dbscan' && method !== 'meanshift') {
+      throw new Error(`--cluster must be hdbscan, dbscan or meanshift, got "${method}"`);
+    }
+    const raw =
+      method === 'hdbscan'
+        ? flags.minClusterSize
+        : method === 'dbscan'
+          ? (flags.eps ?? 'auto')
+          : (flags.bandwidth ?? 'auto');
+    const parameter = raw === 'auto' ? 'auto' : Number(raw);
+    if (parameter !== 'auto' && !(parameter > 0))
+      throw new Error(`the ${method} parameter must be a positive number or auto, got "${raw}"`);
+    const thingShare = Number(flags.thingShare);
+    if (!(thingShare >= 0 && thingShare <= 1))
+      throw new Error(`--thing-share must be a number in [0, 1], got "${flags.thingShare}"`);
+    const samplePixels = intFlag('sample-pixels', flags.samplePixels, 1);
+    const selectionViews =
+      flags.selectionViews === undefined ? undefined : intFlag('selection-views', flags.selectionViews, 1);
+    const bar = progressBar('segment');
+    const result = await segmentRun({
+      runDir: flags.run,
+      ...(flags.scene ? { sceneDir: flags.scene } : {}),
+      views: flags.views,
+      method,
+      parameter,
+      out: flags.out,
+      samplePixels,
+      thingShare,
+      ...(selectionViews ? { selectionViews } : {}),
+      ...(flags.renderSize ? { renderSize: Number(flags.renderSize) } : {}),
+      perObject: flags.perObject ?? false,
+      ...(flags.seed ? { seed: Number(flags.seed) } : {}),
+      onProgress: bar.update,
+      log: (line) => process.stderr.write(`${line}\n`),
     });
+    bar.stop();
+    process.stdout.write(`${result.instances} instances, ${result.frames} views labelled → ${flags.out}\n`);
+  });
 }

@@ -5,9 +5,10 @@ import type { Command } from 'commander';
 import { writeLossCurve } from '../export/loss-curve.ts';
 import { INSTANCE_LOSSES, parseTrainConfig } from '../train/config.ts';
 import { train } from '../train/trainer.ts';
+import { addBackendOptions, applyBackendFlags, type BackendFlags } from './flags.ts';
 import { progressBar } from './progress.ts';
 
-interface TrainFlags {
+interface TrainFlags extends BackendFlags {
   scene: string;
   out: string;
   config?: string;
@@ -59,7 +60,7 @@ export function configFromFlags(flags: TrainFlags): ReturnType<typeof parseTrain
 
 /** Registers `clift train`. */
 export function registerTrain(program: Command): void {
-  program
+  const cmd = program
     .command('train')
     .description('train the neural field on a scene: geometry, then semantics, then instance embeddings')
     .requiredOption('--scene <dir>', 'scene folder (transforms.json with 2D segmenter maps)')
@@ -79,23 +80,24 @@ export function registerTrain(program: Command): void {
       'final density/colour grid resolution per axis; training starts at half and upsamples (default 96)',
     )
     .option('--seed <n>', 'random seed: the same seed gives the same run (default 0)')
-    .option('--resume', 'continue from the run folder’s last checkpoint')
-    .action(async (flags: TrainFlags) => {
-      const config = configFromFlags(flags);
-      const bar = progressBar('train');
-      const t0 = performance.now();
-      const model = await train({
-        sceneDir: flags.scene,
-        runDir: flags.out,
-        config,
-        resume: flags.resume ?? false,
-        onProgress: bar.update,
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      bar.stop();
-      writeLossCurve(join(flags.out, 'losses.csv'), join(flags.out, 'loss-curve.png'));
-      process.stdout.write(
-        `trained ${model.iteration} iterations in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${flags.out}\n`,
-      );
+    .option('--resume', 'continue from the run folder’s last checkpoint');
+  addBackendOptions(cmd).action(async (flags: TrainFlags) => {
+    const config = configFromFlags(flags);
+    applyBackendFlags(flags, config.threads);
+    const bar = progressBar('train');
+    const t0 = performance.now();
+    const model = await train({
+      sceneDir: flags.scene,
+      runDir: flags.out,
+      config,
+      resume: flags.resume ?? false,
+      onProgress: bar.update,
+      log: (line) => process.stderr.write(`${line}\n`),
     });
+    bar.stop();
+    writeLossCurve(join(flags.out, 'losses.csv'), join(flags.out, 'loss-curve.png'));
+    process.stdout.write(
+      `trained ${model.iteration} iterations in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${flags.out}\n`,
+    );
+  });
 }
