@@ -5,7 +5,6 @@ import type {
   CompositeBackwardArgs,
   EmaArgs,
   F32,
-  FrequencyEncodeArgs,
   GemmArgs,
   GridGatherArgs,
   GridScatterArgs,
@@ -14,15 +13,10 @@ import type {
   LinearForwardArgs,
   LogSumExpArgs,
   LogSumExpBackwardArgs,
-  MarchArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
-  ShColorArgs,
-  ShColorBackwardArgs,
-  SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
-  TvArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from './backend.ts';
@@ -36,20 +30,16 @@ import {
   renderWeightsRef,
 } from './reference/composite.ts';
 import { adamRef, emaRef, reluBackwardRef, reluRef } from './reference/elementwise.ts';
-import { frequencyEncodeRef } from './reference/encoding.ts';
 import { colSumRef, gemmRef } from './reference/gemm.ts';
 import { gridGatherRef, gridScatterRef } from './reference/grid.ts';
-import { marchRaysRef } from './reference/march.ts';
-import { shColorBackwardRef, shColorRef } from './reference/sh.ts';
-import { slowFastRef } from './reference/slow-fast.ts';
 import {
   logSumExpRowsBackwardRef,
   logSumExpRowsRef,
   softmaxRowsBackwardRef,
   softmaxRowsRef,
 } from './reference/softmax.ts';
-import { tvPlaneRef } from './reference/tv.ts';
 import { vmGatherRef, vmScatterRef } from './reference/vm.ts';
+import { referenceKernels } from './reference-kernels.ts';
 
 /** The plain TypeScript reference backend: readable loops, single thread, the oracle for tests. */
 export class TsBackend implements Backend {
@@ -269,60 +259,16 @@ export class TsBackend implements Backend {
     emaRef(a.target, a.source, a.target.length, a.momentum);
   }
 
-  /** Slow-fast loss by the double-precision reference. */
-  slowFast(a: SlowFastArgs): number {
-    chk.checkSlowFast(a);
-    return slowFastRef(
-      a.fast,
-      a.slow,
-      a.n1,
-      a.n2,
-      a.d,
-      a.fastLabels,
-      a.slowLabels,
-      a.temperature,
-      a.logitScale,
-      a.grad,
-    );
-  }
+  /** Slow-fast loss by the reference. */
+  readonly slowFast = referenceKernels.slowFast;
   /** Total variation by the reference. */
-  tvPlane(a: TvArgs): number {
-    chk.checkTv(a);
-    return tvPlaneRef(a.data, a.grad, a.rows, a.cols, a.comps, a.weight);
-  }
+  readonly tvPlane = referenceKernels.tvPlane;
   /** SH colour by the reference. */
-  shColor(a: ShColorArgs): void {
-    chk.checkShColor(a);
-    shColorRef(a.coefs, a.dirs, a.n, a.rgb);
-  }
-
+  readonly shColor = referenceKernels.shColor;
   /** SH colour backward by the reference. */
-  shColorBackward(a: ShColorBackwardArgs): void {
-    chk.checkShColorBackward(a);
-    shColorBackwardRef(a.dirs, a.rgb, a.gradRgb, a.n, a.gradCoefs);
-  }
+  readonly shColorBackward = referenceKernels.shColorBackward;
   /** Frequency encoding by the reference. */
-  frequencyEncode(a: FrequencyEncodeArgs): void {
-    chk.checkFrequencyEncode(a);
-    frequencyEncodeRef(a.x, a.n, a.dim, a.frequencies, a.out);
-  }
+  readonly frequencyEncode = referenceKernels.frequencyEncode;
   /** Ray marching by the reference. */
-  marchRays(a: MarchArgs): void {
-    chk.checkMarch(a);
-    const fill = a.xyz && a.t ? [a.xyz, a.t] : [null, null];
-    const occ = a.occupancy ?? null;
-    marchRaysRef(
-      a.origins,
-      a.dirs,
-      a.numRays,
-      a.boxMin,
-      a.boxMax,
-      a.step,
-      a.jitter,
-      occ,
-      a.rayStart,
-      fill[0]!,
-      fill[1]!,
-    );
-  }
+  readonly marchRays = referenceKernels.marchRays;
 }

@@ -13,7 +13,6 @@ import type {
   CompositeBackwardArgs,
   EmaArgs,
   F32,
-  FrequencyEncodeArgs,
   GemmArgs,
   GridGatherArgs,
   GridScatterArgs,
@@ -22,26 +21,17 @@ import type {
   LinearForwardArgs,
   LogSumExpArgs,
   LogSumExpBackwardArgs,
-  MarchArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
-  ShColorArgs,
-  ShColorBackwardArgs,
-  SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
-  TvArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from '../backend.ts';
 import * as chk from '../check.ts';
 import { checkAdam, checkGemm, checkGrid, checkRows, checkVm, checkVmGrads } from '../check.ts';
 import { linearBackwardVia, linearForwardVia } from '../linear.ts';
-import { frequencyEncodeRef } from '../reference/encoding.ts';
-import { marchRaysRef } from '../reference/march.ts';
-import { shColorBackwardRef, shColorRef } from '../reference/sh.ts';
-import { slowFastRef } from '../reference/slow-fast.ts';
-import { tvPlaneRef } from '../reference/tv.ts';
+import { referenceKernels } from '../reference-kernels.ts';
 import { Heap } from './heap.ts';
 import { loadKernelModule, type SimdVariant } from './loader.ts';
 import { splitRange, splitRays } from './partition.ts';
@@ -587,62 +577,18 @@ export class WasmBackend implements Backend {
     return this.scratch;
   }
 
-  /** Slow-fast loss by the double-precision reference on the calling thread (no WASM kernel). */
-  slowFast(a: SlowFastArgs): number {
-    chk.checkSlowFast(a);
-    return slowFastRef(
-      a.fast,
-      a.slow,
-      a.n1,
-      a.n2,
-      a.d,
-      a.fastLabels,
-      a.slowLabels,
-      a.temperature,
-      a.logitScale,
-      a.grad,
-    );
-  }
+  /** Slow-fast loss by the reference on the calling thread (no WASM kernel). */
+  readonly slowFast = referenceKernels.slowFast;
   /** Total variation by the reference on the calling thread (no WASM kernel). */
-  tvPlane(a: TvArgs): number {
-    chk.checkTv(a);
-    return tvPlaneRef(a.data, a.grad, a.rows, a.cols, a.comps, a.weight);
-  }
+  readonly tvPlane = referenceKernels.tvPlane;
   /** SH colour by the reference on the calling thread (no WASM kernel). */
-  shColor(a: ShColorArgs): void {
-    chk.checkShColor(a);
-    shColorRef(a.coefs, a.dirs, a.n, a.rgb);
-  }
-
+  readonly shColor = referenceKernels.shColor;
   /** SH colour backward by the reference on the calling thread (no WASM kernel). */
-  shColorBackward(a: ShColorBackwardArgs): void {
-    chk.checkShColorBackward(a);
-    shColorBackwardRef(a.dirs, a.rgb, a.gradRgb, a.n, a.gradCoefs);
-  }
+  readonly shColorBackward = referenceKernels.shColorBackward;
   /** Frequency encoding by the reference on the calling thread (no WASM kernel). */
-  frequencyEncode(a: FrequencyEncodeArgs): void {
-    chk.checkFrequencyEncode(a);
-    frequencyEncodeRef(a.x, a.n, a.dim, a.frequencies, a.out);
-  }
+  readonly frequencyEncode = referenceKernels.frequencyEncode;
   /** Ray marching by the reference on the calling thread (no WASM kernel). */
-  marchRays(a: MarchArgs): void {
-    chk.checkMarch(a);
-    const fill = a.xyz && a.t ? [a.xyz, a.t] : [null, null];
-    const occ = a.occupancy ?? null;
-    marchRaysRef(
-      a.origins,
-      a.dirs,
-      a.numRays,
-      a.boxMin,
-      a.boxMax,
-      a.step,
-      a.jitter,
-      occ,
-      a.rayStart,
-      fill[0]!,
-      fill[1]!,
-    );
-  }
+  readonly marchRays = referenceKernels.marchRays;
 }
 
 /** The first nine VM kernel arguments: plane and line pointers and the resolution. */

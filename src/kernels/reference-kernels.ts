@@ -1,0 +1,79 @@
+/**
+ * The checked reference implementations of the kernels that only the native backend compiles: the TypeScript
+ * backend is built on them, and the WASM backend runs them on the calling thread.
+ */
+import type {
+  Backend,
+  FrequencyEncodeArgs,
+  MarchArgs,
+  ShColorArgs,
+  ShColorBackwardArgs,
+  SlowFastArgs,
+  TvArgs,
+} from './backend.ts';
+import * as chk from './check.ts';
+import { frequencyEncodeRef } from './reference/encoding.ts';
+import { marchRaysRef } from './reference/march.ts';
+import { shColorBackwardRef, shColorRef } from './reference/sh.ts';
+import { slowFastRef } from './reference/slow-fast.ts';
+import { tvPlaneRef } from './reference/tv.ts';
+
+/** Kernels with a reference only. */
+export type ReferenceOnlyKernels = Pick<
+  Backend,
+  'slowFast' | 'tvPlane' | 'shColor' | 'shColorBackward' | 'frequencyEncode' | 'marchRays'
+>;
+
+/** Argument-checked reference versions of the ReferenceOnlyKernels. */
+export const referenceKernels: ReferenceOnlyKernels = {
+  slowFast(a: SlowFastArgs): number {
+    chk.checkSlowFast(a);
+    const { fast, slow, n1, n2, d } = a;
+    return slowFastRef(
+      fast,
+      slow,
+      n1,
+      n2,
+      d,
+      a.fastLabels,
+      a.slowLabels,
+      a.temperature,
+      a.logitScale,
+      a.grad,
+    );
+  },
+  tvPlane(a: TvArgs): number {
+    chk.checkTv(a);
+    return tvPlaneRef(a.data, a.grad, a.rows, a.cols, a.comps, a.weight);
+  },
+  shColor(a: ShColorArgs): void {
+    chk.checkShColor(a);
+    shColorRef(a.coefs, a.dirs, a.n, a.rgb);
+  },
+  shColorBackward(a: ShColorBackwardArgs): void {
+    chk.checkShColorBackward(a);
+    shColorBackwardRef(a.dirs, a.rgb, a.gradRgb, a.n, a.gradCoefs);
+  },
+  frequencyEncode(a: FrequencyEncodeArgs): void {
+    chk.checkFrequencyEncode(a);
+    frequencyEncodeRef(a.x, a.n, a.dim, a.frequencies, a.out);
+  },
+  marchRays(a: MarchArgs): void {
+    chk.checkMarch(a);
+    const [xyz, t] = a.xyz && a.t ? [a.xyz, a.t] : [null, null];
+    const { origins, dirs, numRays, boxMin, boxMax, step, jitter } = a;
+    marchRaysRef(
+      origins,
+      dirs,
+      numRays,
+      boxMin,
+      boxMax,
+      step,
+      jitter,
+      a.occupancy ?? null,
+      a.rayStart,
+      xyz,
+      t,
+    );
+  },
+};
