@@ -81,7 +81,7 @@ const rows = (['geometry', 'semantic', 'instance', 'cache'] as const).map((k) =>
   const b = median(results.head.map((t) => t[k]));
   const unit = k === 'cache' ? 's' : 'ms';
   const what = k === 'cache' ? 'sample-cache build (100 views)' : `${k} step`;
-  return `| ${what} | ${a.toFixed(k === 'cache' ? 1 : 1)} ${unit} | ${b.toFixed(1)} ${unit} | **${(a / b).toFixed(2)}×** |`;
+  return `| ${what} | ${a.toFixed(1)} ${unit} | ${b.toFixed(1)} ${unit} | **${(a / b).toFixed(2)}×** |`;
 });
 const date = new Date().toISOString().slice(0, 10);
 const out = [

@@ -21,7 +21,7 @@ import type {
   VmScatterArgs,
 } from './backend.ts';
 import * as chk from './check.ts';
-import { checkAdam, checkGemm, checkGrid, checkRows, checkVm, checkVmGrads } from './check.ts';
+import { checkAdam, checkGemm, checkGrid, checkVm, checkVmGrads } from './check.ts';
 import { linearBackwardVia, linearForwardVia } from './linear.ts';
 import {
   compositeValuesBackwardRef,
@@ -88,8 +88,7 @@ export class TsBackend implements Backend {
 
   /** Column sums. */
   colSum(x: F32, rows: number, cols: number, out: F32, accumulate = false): void {
-    chk.checkLength('x', x, rows * cols);
-    chk.checkLength('out', out, cols);
+    chk.checkColSum(x, rows, cols, out);
     colSumRef(x, rows, cols, out, accumulate);
   }
 
@@ -141,28 +140,13 @@ export class TsBackend implements Backend {
 
   /** Compositing weights. */
   renderWeights(a: RenderWeightsArgs): void {
-    const ns = chk.checkRays(a.rayStart, a.numRays);
-    for (const [name, arr] of [
-      ['sigma', a.sigma],
-      ['delta', a.delta],
-      ['weights', a.weights],
-    ] as const)
-      chk.checkLength(name, arr, ns);
-    if (a.opacity) chk.checkLength('opacity', a.opacity, a.numRays);
+    chk.checkRenderWeights(a);
     renderWeightsRef(a.sigma, a.delta, a.rayStart, a.numRays, a.weights, a.opacity ?? null);
   }
 
   /** Compositing weights backward. */
   renderWeightsBackward(a: RenderWeightsBackwardArgs): void {
-    const ns = chk.checkRays(a.rayStart, a.numRays);
-    for (const [name, arr] of [
-      ['sigma', a.sigma],
-      ['delta', a.delta],
-      ['gradWeights', a.gradWeights],
-      ['gradSigma', a.gradSigma],
-    ] as const)
-      chk.checkLength(name, arr, ns);
-    if (a.gradOpacity) chk.checkLength('gradOpacity', a.gradOpacity, a.numRays);
+    chk.checkRenderWeightsBackward(a);
     renderWeightsBackwardRef(
       a.sigma,
       a.delta,
@@ -176,21 +160,13 @@ export class TsBackend implements Backend {
 
   /** Weighted per-ray sums. */
   compositeValues(a: CompositeArgs): void {
-    const ns = chk.checkRays(a.rayStart, a.numRays);
-    chk.checkLength('weights', a.weights, ns);
-    chk.checkLength('values', a.values, ns * a.channels);
-    chk.checkLength('out', a.out, a.numRays * a.channels);
+    chk.checkComposite(a);
     compositeValuesRef(a.weights, a.values, a.channels, a.rayStart, a.numRays, a.out);
   }
 
   /** Weighted per-ray sums backward. */
   compositeValuesBackward(a: CompositeBackwardArgs): void {
-    const ns = chk.checkRays(a.rayStart, a.numRays);
-    chk.checkLength('weights', a.weights, ns);
-    chk.checkLength('values', a.values, ns * a.channels);
-    chk.checkLength('gradOut', a.gradOut, a.numRays * a.channels);
-    if (a.gradWeights) chk.checkLength('gradWeights', a.gradWeights, ns);
-    if (a.gradValues) chk.checkLength('gradValues', a.gradValues, ns * a.channels);
+    chk.checkCompositeBackward(a);
     compositeValuesBackwardRef(
       a.weights,
       a.values,
@@ -206,32 +182,25 @@ export class TsBackend implements Backend {
 
   /** Masked log-sum-exp rows. */
   logSumExpRows(a: LogSumExpArgs): void {
-    checkRows(a.x, a.rows, a.cols, a);
-    chk.checkLength('out', a.out, a.rows);
+    chk.checkLogSumExp(a);
     logSumExpRowsRef(a.x, a.rows, a.cols, a.out, a);
   }
 
   /** Masked log-sum-exp rows backward. */
   logSumExpRowsBackward(a: LogSumExpBackwardArgs): void {
-    checkRows(a.x, a.rows, a.cols, a);
-    chk.checkLength('lse', a.lse, a.rows);
-    chk.checkLength('gradOut', a.gradOut, a.rows);
-    chk.checkLength('gradX', a.gradX, a.rows * a.cols);
+    chk.checkLogSumExpBackward(a);
     logSumExpRowsBackwardRef(a.x, a.rows, a.cols, a.lse, a.gradOut, a.gradX, a, a.accumulate);
   }
 
   /** Softmax rows. */
   softmaxRows(a: SoftmaxArgs): void {
-    checkRows(a.x, a.rows, a.cols, {});
-    chk.checkLength('y', a.y, a.rows * a.cols);
+    chk.checkSoftmax(a);
     softmaxRowsRef(a.x, a.rows, a.cols, a.y);
   }
 
   /** Softmax rows backward. */
   softmaxRowsBackward(a: SoftmaxBackwardArgs): void {
-    checkRows(a.y, a.rows, a.cols, {});
-    chk.checkLength('gradY', a.gradY, a.rows * a.cols);
-    chk.checkLength('gradX', a.gradX, a.rows * a.cols);
+    chk.checkSoftmaxBackward(a);
     softmaxRowsBackwardRef(a.y, a.gradY, a.rows, a.cols, a.gradX);
   }
 

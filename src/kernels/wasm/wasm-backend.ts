@@ -29,7 +29,7 @@ import type {
   VmScatterArgs,
 } from '../backend.ts';
 import * as chk from '../check.ts';
-import { checkAdam, checkGemm, checkGrid, checkRows, checkVm, checkVmGrads } from '../check.ts';
+import { checkAdam, checkGemm, checkGrid, checkVm, checkVmGrads } from '../check.ts';
 import { linearBackwardVia, linearForwardVia } from '../linear.ts';
 import { referenceKernels } from '../reference-kernels.ts';
 import { Heap } from './heap.ts';
@@ -258,10 +258,7 @@ export class WasmBackend implements Backend {
 
   /** Column sums, split by column blocks. */
   colSum(x: F32, rows: number, cols: number, out: F32, accumulate = false): void {
-    chk.checkCount('rows', rows);
-    chk.checkCount('cols', cols);
-    chk.checkLength('x', x, rows * cols);
-    chk.checkLength('out', out, cols);
+    chk.checkColSum(x, rows, cols, out);
     const parts = Math.min(this.chunkCount(rows * cols, GRAIN.elements), Math.ceil(cols / 16));
     const ranges = splitRange(cols, Math.max(parts, 1), 16);
     this.call('colSum', (s) => {
@@ -343,11 +340,7 @@ export class WasmBackend implements Backend {
 
   /** Compositing weights, split by rays (balanced by samples). */
   renderWeights(a: RenderWeightsArgs): void {
-    const ns = chk.checkRays(a.rayStart, a.numRays);
-    chk.checkLength('sigma', a.sigma, ns);
-    chk.checkLength('delta', a.delta, ns);
-    chk.checkLength('weights', a.weights, ns);
-    if (a.opacity) chk.checkLength('opacity', a.opacity, a.numRays);
+    chk.checkRenderWeights(a);
     const ranges = this.rayRanges(a.rayStart, a.numRays);
     this.call('renderWeights', (s) => {
       const head = [s.in(a.sigma), s.in(a.delta), s.in(a.rayStart), s.out(a.weights), s.out(a.opacity)];
@@ -357,12 +350,7 @@ export class WasmBackend implements Backend {
 
   /** Compositing weights backward. */
   renderWeightsBackward(a: RenderWeightsBackwardArgs): void {
-    const ns = chk.checkRays(a.rayStart, a.numRays);
-    chk.checkLength('sigma', a.sigma, ns);
-    chk.checkLength('delta', a.delta, ns);
-    chk.checkLength('gradWeights', a.gradWeights, ns);
-    chk.checkLength('gradSigma', a.gradSigma, ns);
-    if (a.gradOpacity) chk.checkLength('gradOpacity', a.gradOpacity, a.numRays);
+    chk.checkRenderWeightsBackward(a);
     const ranges = this.rayRanges(a.rayStart, a.numRays);
     this.call('renderWeightsBackward', (s) => {
       const head = [
@@ -379,11 +367,7 @@ export class WasmBackend implements Backend {
 
   /** Weighted per-ray sums. */
   compositeValues(a: CompositeArgs): void {
-    const ns = chk.checkRays(a.rayStart, a.numRays);
-    chk.checkCount('channels', a.channels);
-    chk.checkLength('weights', a.weights, ns);
-    chk.checkLength('values', a.values, ns * a.channels);
-    chk.checkLength('out', a.out, a.numRays * a.channels);
+    chk.checkComposite(a);
     const ranges = this.rayRanges(a.rayStart, a.numRays);
     this.call('compositeValues', (s) => {
       const head = [s.in(a.weights), s.in(a.values), a.channels, s.in(a.rayStart), s.out(a.out)];
@@ -393,13 +377,7 @@ export class WasmBackend implements Backend {
 
   /** Weighted per-ray sums backward. */
   compositeValuesBackward(a: CompositeBackwardArgs): void {
-    const ns = chk.checkRays(a.rayStart, a.numRays);
-    chk.checkCount('channels', a.channels);
-    chk.checkLength('weights', a.weights, ns);
-    chk.checkLength('values', a.values, ns * a.channels);
-    chk.checkLength('gradOut', a.gradOut, a.numRays * a.channels);
-    if (a.gradWeights) chk.checkLength('gradWeights', a.gradWeights, ns);
-    if (a.gradValues) chk.checkLength('gradValues', a.gradValues, ns * a.channels);
+    chk.checkCompositeBackward(a);
     const ranges = this.rayRanges(a.rayStart, a.numRays);
     this.call('compositeValuesBackward', (s) => {
       const head = [
@@ -418,8 +396,7 @@ export class WasmBackend implements Backend {
 
   /** Masked log-sum-exp rows, split by rows. */
   logSumExpRows(a: LogSumExpArgs): void {
-    checkRows(a.x, a.rows, a.cols, a);
-    chk.checkLength('out', a.out, a.rows);
+    chk.checkLogSumExp(a);
     const ranges = this.rowRanges(a.rows, a.cols);
     this.call('logSumExpRows', (s) => {
       const head = [
@@ -436,10 +413,7 @@ export class WasmBackend implements Backend {
 
   /** Masked log-sum-exp rows backward. */
   logSumExpRowsBackward(a: LogSumExpBackwardArgs): void {
-    checkRows(a.x, a.rows, a.cols, a);
-    chk.checkLength('lse', a.lse, a.rows);
-    chk.checkLength('gradOut', a.gradOut, a.rows);
-    chk.checkLength('gradX', a.gradX, a.rows * a.cols);
+    chk.checkLogSumExpBackward(a);
     const ranges = this.rowRanges(a.rows, a.cols);
     this.call('logSumExpRowsBackward', (s) => {
       const head = [
@@ -459,8 +433,7 @@ export class WasmBackend implements Backend {
 
   /** Softmax rows. */
   softmaxRows(a: SoftmaxArgs): void {
-    checkRows(a.x, a.rows, a.cols, {});
-    chk.checkLength('y', a.y, a.rows * a.cols);
+    chk.checkSoftmax(a);
     const ranges = this.rowRanges(a.rows, a.cols);
     this.call('softmaxRows', (s) => {
       const x = s.in(a.x);
@@ -471,9 +444,7 @@ export class WasmBackend implements Backend {
 
   /** Softmax rows backward. */
   softmaxRowsBackward(a: SoftmaxBackwardArgs): void {
-    checkRows(a.y, a.rows, a.cols, {});
-    chk.checkLength('gradY', a.gradY, a.rows * a.cols);
-    chk.checkLength('gradX', a.gradX, a.rows * a.cols);
+    chk.checkSoftmaxBackward(a);
     const ranges = this.rowRanges(a.rows, a.cols);
     this.call('softmaxRowsBackward', (s) => {
       const y = s.in(a.y);
