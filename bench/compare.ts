@@ -41,7 +41,11 @@ if (!existsSync(worktree)) {
   execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { cwd: worktree, stdio: 'inherit' });
 }
 mkdirSync(join(worktree, 'bench', 'lib'), { recursive: true });
-copyFileSync(join(root, 'bench', 'lib', 'step-driver.ts'), join(worktree, 'bench', 'lib', 'step-driver.ts'));
+// The old tree gets the driver written against its API (no src/model/ yet); HEAD runs its own.
+copyFileSync(
+  join(root, 'bench', 'lib', 'legacy', 'step-driver.ts'),
+  join(worktree, 'bench', 'lib', 'step-driver.ts'),
+);
 
 interface Times {
   geometry: number;

@@ -12,7 +12,9 @@ import { Rng } from '../src/core/rng.ts';
 import type { Frame } from '../src/data/scene.ts';
 import type { ViewPixels } from '../src/data/training-views.ts';
 import { compute } from '../src/fields/compute.ts';
-import { parseTrainConfig } from '../src/train/config.ts';
+import { parseTrainConfig } from '../src/model/config.ts';
+import { buildModel } from '../src/model/model.ts';
+import type { Normalization } from '../src/rays/normalize.ts';
 import { LabelStage } from '../src/train/label-stage.ts';
 import type { SampleCache } from '../src/train/sample-cache.ts';
 
@@ -55,7 +57,14 @@ function itersPerSecond(loss: 'slow-fast' | 'linear-assignment', k: number): num
   const rng = new Rng(`bench-${loss}-${k}`);
   const config = parseTrainConfig({ instanceLoss: loss, slots: k, instanceBatch: 1024, batch: 1 }, 'bench');
   const { view, cache } = syntheticView(k, rng);
-  const stage = new LabelStage([view], 2, config, rng);
+  const norm: Normalization = {
+    center: [0, 0, 0],
+    scale: 1,
+    box: { min: [-1, -1, -1], max: [1, 1, 1] },
+    source: 'aabb',
+  };
+  const model = buildModel(config, norm, 2);
+  const stage = new LabelStage(model, [view], config);
   stage.cache = cache;
   for (let i = 0; i < 3; i++) stage.step(rng, true, false);
   const t0 = performance.now();

@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { TRACK_MODES } from '../src/eval/baselines/run-baseline.ts';
 import { writePlotPng } from '../src/export/line-plot.ts';
-import type { TrainConfig } from '../src/train/config.ts';
+import type { TrainConfig } from '../src/model/config.ts';
 import {
   type Branch,
   baselineScore,

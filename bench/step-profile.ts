@@ -11,9 +11,8 @@ import { Rng } from '../src/core/rng.ts';
 import { readScene } from '../src/data/read-scene.ts';
 import { parseBackendChoice, setCompute } from '../src/fields/compute.ts';
 import { type Backend, createBackend } from '../src/kernels/index.ts';
-import { parseTrainConfig } from '../src/train/config.ts';
-import { buildSampleCache } from '../src/train/sample-cache.ts';
-import { buildModel, CACHE_SAMPLES, restoreModel } from '../src/train/trainer.ts';
+import { parseTrainConfig } from '../src/model/config.ts';
+import { buildTraining, restoreTraining } from '../src/train/trainer.ts';
 import { workload } from './lib/workload.ts';
 
 const args = process.argv.slice(2);
@@ -55,8 +54,9 @@ const timed = new Proxy(inner, {
 setCompute(timed);
 
 const config = parseTrainConfig({}, 'bench');
-const { views, norm, geometry: g, labels: l } = buildModel(readScene(scene), config);
-restoreModel(run, { geometry: g, labels: l });
+const { model, stages: st } = buildTraining(readScene(scene), config);
+const { iteration } = restoreTraining(run, model, st);
+const { geometry: g, labels: l } = st;
 const rng = new Rng(config.seed).fork('bench');
 
 /** Step time and kernel split of `steps` calls of fn after 3 untimed ones. */
@@ -75,7 +75,7 @@ function profile(fn: () => void): { stepMs: number; kernels: [string, number, nu
 }
 
 const stages: [string, () => void][] = [
-  ['geometry', () => g.step(rng)],
+  ['geometry', () => g.step(rng, iteration)],
   ['semantic', () => l.step(rng, false, false)],
   ['instance', () => l.step(rng, true, false)],
 ];
@@ -91,7 +91,7 @@ const out = [
   '|---|---|---|---|---|',
 ];
 for (const [name, fn] of stages) {
-  if (name === 'semantic') l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES));
+  if (name === 'semantic') l.ensureCache();
   const p = profile(fn);
   const inK = p.kernels.reduce((s, [, ms]) => s + ms, 0);
   const top = p.kernels

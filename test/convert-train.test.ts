@@ -9,7 +9,7 @@ import { readScene } from '../src/data/read-scene.ts';
 import { framesOf, type Scene } from '../src/data/scene.ts';
 import { evaluatePrediction, type Metrics } from '../src/eval/evaluate.ts';
 import { segmentRun } from '../src/infer/segment.ts';
-import { parseTrainConfig } from '../src/train/config.ts';
+import { parseTrainConfig } from '../src/model/config.ts';
 import { train } from '../src/train/trainer.ts';
 import {
   attachTinyGroundTruth,

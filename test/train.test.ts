@@ -12,10 +12,10 @@ import { psnr } from '../src/eval/psnr.ts';
 import { loadRun } from '../src/infer/load-model.ts';
 import { sampleEmbeddings, segmenterThingFocus } from '../src/infer/sample-embeddings.ts';
 import { segmentRun } from '../src/infer/segment.ts';
-import { renderLabels } from '../src/render/label-render.ts';
+import { parseTrainConfig } from '../src/model/config.ts';
+import { renderLabels } from '../src/model/label-render.ts';
 import { simulateSegmenter } from '../src/synth/segmenter2d.ts';
-import { parseTrainConfig } from '../src/train/config.ts';
-import { CACHE_SAMPLES, checkpointPath, type TrainedModel, train } from '../src/train/trainer.ts';
+import { checkpointPath, type TrainedModel, train } from '../src/train/trainer.ts';
 import { writeTinyScene } from './helpers/tiny-scene.ts';
 
 const SIZE = 32;
@@ -45,15 +45,7 @@ before(async () => {
 });
 
 function renderModel(m: TrainedModel) {
-  return {
-    settings: m.geometry.settings(),
-    norm: m.norm,
-    semantic: m.labels.semantic,
-    classes: m.labels.classes,
-    instance: m.labels.instance.fast,
-    k: CACHE_SAMPLES,
-    labelBox: m.labels.labelBox,
-  };
+  return m.model;
 }
 
 test('training views are reconstructed: PSNR above 22 dB', () => {
@@ -195,13 +187,13 @@ test('a run branched from another before its instance stage ends exactly like an
   const gridded = mkdtempSync(join(tmpdir(), 'clift-grid-'));
   const withGrid = parseTrainConfig({ ...config, instanceGrid: { components: 2, resolution: 16 } }, 'test');
   const g = await train({ sceneDir, runDir: gridded, config: withGrid, branchFrom: base });
-  const grid = g.labels.instance.fast.grid!;
+  const grid = g.model.instance.fast.grid!;
   assert.ok(grid.planes[0]!.data.length === 16 * 16 * 2, 'grid of the configured shape');
-  const loaded = loadRun(gridded, sceneDir).render.instance;
+  const loaded = loadRun(gridded, sceneDir).model.instance.fast;
   assert.deepEqual(Array.from(loaded.grid!.planes[0]!.data), Array.from(grid.planes[0]!.data));
   // (60 iterations leave this tiny scene's sample cache empty, so only the wiring is checked here.)
   assert.ok(
-    grid.params().every((p) => g.labels.instanceAdam.params.includes(p)),
+    grid.params().every((p) => g.stages.labels.instanceAdam.params.includes(p)),
     'the grid is optimised',
   );
   const names = readFileSync(checkpointPath(gridded)).toString('latin1');
@@ -221,7 +213,7 @@ test('a scene without depth maps trains too (colour reaches every sample while t
     'test',
   );
   const m = await train({ sceneDir: dir, runDir: mkdtempSync(join(tmpdir(), 'clift-nodepth-')), config });
-  assert.equal(m.geometry.seededFromDepth, false);
+  assert.equal(m.stages.geometry.seededFromDepth, false);
   // 100 iterations reach ~20 dB; without the warm-up the field stays empty at ~7 dB.
   assert.ok(m.lastLosses.psnr! > 15, `training PSNR ${m.lastLosses.psnr} dB without depth`);
 });

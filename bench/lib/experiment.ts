@@ -9,10 +9,10 @@ import type { ClusterParams } from '../../src/cluster/types.ts';
 import { runBaseline, type TrackMode } from '../../src/eval/baselines/run-baseline.ts';
 import { evaluatePrediction, type Metrics } from '../../src/eval/evaluate.ts';
 import { segmentRun } from '../../src/infer/segment.ts';
+import { parseTrainConfig, type TrainConfig } from '../../src/model/config.ts';
 import { generateScene } from '../../src/synth/generate.ts';
 import type { NoiseName } from '../../src/synth/mask-levels.ts';
 import { simulateSegmenter } from '../../src/synth/segmenter2d.ts';
-import { parseTrainConfig, type TrainConfig } from '../../src/train/config.ts';
 import { checkpointPath, stageStarts, train } from '../../src/train/trainer.ts';
 
 /** A generated scene of the benchmark. */

@@ -7,9 +7,8 @@
  */
 import { Rng } from '../../src/core/rng.ts';
 import { readScene } from '../../src/data/read-scene.ts';
-import { parseTrainConfig } from '../../src/train/config.ts';
-import { buildSampleCache } from '../../src/train/sample-cache.ts';
-import { buildModel, CACHE_SAMPLES, restoreModel, train } from '../../src/train/trainer.ts';
+import { parseTrainConfig } from '../../src/model/config.ts';
+import { buildTraining, restoreTraining, train } from '../../src/train/trainer.ts';
 
 /** Iteration at which the prepared run stops: past the last grid upsampling, inside the geometry stage. */
 const PREPARE_AT = 1000;
@@ -21,8 +20,9 @@ if (process.argv[2] === '--prepare') {
 }
 const [sceneDir, stepsArg, runDir] = process.argv.slice(2);
 const steps = Number(stepsArg) || 30;
-const { views, norm, geometry: g, labels: l } = buildModel(readScene(sceneDir!), config);
-restoreModel(runDir!, { geometry: g, labels: l });
+const { model, stages: st } = buildTraining(readScene(sceneDir!), config);
+const { iteration } = restoreTraining(runDir!, model, st);
+const { geometry: g, labels: l } = st;
 const rng = new Rng(config.seed).fork('bench');
 
 /** Milliseconds per call of fn over `steps` calls after `warm` untimed ones. */
@@ -33,10 +33,10 @@ function perStep(fn: () => void, warm = 3): number {
   return (performance.now() - t0) / steps;
 }
 
-const geometry = perStep(() => g.step(rng));
+const geometry = perStep(() => g.step(rng, iteration));
 const t0 = performance.now();
-l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES));
+l.ensureCache();
 const cache = (performance.now() - t0) / 1000;
 const semantic = perStep(() => l.step(rng, false, false));
 const instance = perStep(() => l.step(rng, true, false));
-process.stdout.write(`${JSON.stringify({ geometry, semantic, instance, cache, views: views.length })}\n`);
+process.stdout.write(`${JSON.stringify({ geometry, semantic, instance, cache, views: st.views.length })}\n`);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeLossCurve } from '../export/loss-curve.ts';
-import { INSTANCE_LOSSES, parseTrainConfig } from '../train/config.ts';
+import { INSTANCE_LOSSES, parseTrainConfig } from '../model/config.ts';
 import { train } from '../train/trainer.ts';
 import { addBackendOptions, applyBackendFlags, type BackendFlags } from './flags.ts';
 import { progressBar } from './progress.ts';

@@ -3,7 +3,8 @@ import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Frame, Intrinsics, Scene } from '../data/scene.ts';
 import { reducedIntrinsics, segmenterSemantics } from '../data/training-views.ts';
-import { type LabelRenderModel, renderLabels } from '../render/label-render.ts';
+import { renderLabels } from '../model/label-render.ts';
+import type { CliftModel } from '../model/model.ts';
 import type { EmbeddingSample } from './class-centroids.ts';
 
 /** Pixels a view's sample should favour (1 = favoured), at the given intrinsics; null = no preference. */
@@ -61,7 +62,7 @@ export function focusedPixels(
  * each view draws a share of its pixels among the favoured ones (e.g. where the 2D segmenter sees a thing).
  */
 export function sampleEmbeddings(
-  model: LabelRenderModel,
+  model: CliftModel,
   frames: Frame[],
   size: number,
   total: number,
@@ -72,7 +73,7 @@ export function sampleEmbeddings(
 ): EmbeddingSample {
   const order = Array.from(rng.permutation(frames.length)).slice(0, Math.min(maxViews, frames.length));
   const per = Math.ceil(total / order.length);
-  const D = model.instance.sizes[model.instance.sizes.length - 1]!;
+  const D = model.instance.dim;
   const emb: Float32Array[] = [];
   const sem: Uint16Array[] = [];
   order.forEach((fi, k) => {

@@ -17,9 +17,9 @@ import { classKinds } from '../eval/evaluate.ts';
 import { writePrediction } from '../eval/prediction.ts';
 import { overlayInstances } from '../export/overlay.ts';
 import { writePly } from '../export/ply.ts';
+import { renderLabels } from '../model/label-render.ts';
 import { toWorld } from '../rays/normalize.ts';
 import { raysForView } from '../rays/ray-bundle.ts';
-import { renderLabels } from '../render/label-render.ts';
 import { assignInstances, type ClassCentroids, extractCentroids } from './class-centroids.ts';
 import { loadRun } from './load-model.ts';
 import { sampleEmbeddings, segmenterThingFocus } from './sample-embeddings.ts';
@@ -132,7 +132,7 @@ function upsample<T extends Uint16Array | Uint8Array>(
 export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   const log = opts.log ?? (() => {});
   const run = loadRun(opts.runDir, opts.sceneDir);
-  const { scene, config, render } = run;
+  const { scene, config, model: render } = run;
   const rng = new Rng(opts.seed ?? config.seed).fork('segment');
   const kinds = classKinds(scene);
   const things = [...kinds.things].sort((a, b) => a - b);

@@ -5,7 +5,8 @@ import type { ColorTape, GeometryField } from '../fields/geometry-field.ts';
 import type { OccupancyGrid } from '../rays/occupancy-grid.ts';
 import type { RayBundle } from '../rays/ray-bundle.ts';
 import { type SampleBatch, sampleRays } from '../rays/sampler.ts';
-import { composite, type RayWeights, rayWeights } from './volume.ts';
+import { composite, compositeBackward, type RayWeights, rayWeights } from './volume.ts';
+import type { WeightedSamples } from './weighted-samples.ts';
 
 /** Fixed settings of geometry rendering. */
 export interface GeometryRenderSettings {
@@ -21,7 +22,11 @@ export interface GeometryRenderSettings {
 
 /** Everything one geometry render produced (kept for the backward pass). */
 export interface GeometryRender {
+  /** Number of rays. */
+  n: number;
   samples: SampleBatch;
+  /** The samples with their weights and box positions (views of `samples`, `rw` and `grid`). */
+  weighted: WeightedSamples;
   grid: Float32Array;
   sigma: Float32Array;
   pre: Float32Array;
@@ -82,47 +87,20 @@ export function renderGeometry(
   }
   const out = composite(rw.weights, values, 4, samples.rayStart);
   const opacity = rw.opacity;
-  return { samples, grid, sigma, pre, rw, selected, colorTape, values, out, opacity };
+  const weighted = { rayStart: samples.rayStart, weights: rw.weights, positions: grid };
+  return { n: rays.n, samples, weighted, grid, sigma, pre, rw, selected, colorTape, values, out, opacity };
 }
 
-/**
- * Copies the K heaviest samples (weight above the threshold) of ray j of a render into slot `dest` of
- * (slots × K × 3) positions and (slots × K) weights, heaviest first; unused entries are left as they are.
- */
-export function heaviestSamples(
-  r: GeometryRender,
-  j: number,
-  k: number,
-  threshold: number,
-  xyz: Float32Array,
-  weight: Float32Array,
-  dest: number,
-): void {
-  const w = r.rw.weights;
-  // Insertion into the k best so far (k is small): heaviest first, earlier samples first among equal weights.
-  const best = heaviestScratch(k);
-  let count = 0;
-  for (let i = r.samples.rayStart[j]!; i < r.samples.rayStart[j + 1]!; i++) {
-    const wi = w[i]!;
-    if (!(wi > threshold)) continue;
-    if (count === k && !(wi > w[best[k - 1]!]!)) continue;
-    let pos = Math.min(count, k - 1);
-    while (pos > 0 && wi > w[best[pos - 1]!]!) {
-      best[pos] = best[pos - 1]!;
-      pos--;
-    }
-    best[pos] = i;
-    if (count < k) count++;
+/** Accumulates the field's gradients from dOut, the gradient of each ray's [r, g, b, expected t]. */
+export function renderGeometryBackward(field: GeometryField, r: GeometryRender, dOut: Float32Array): void {
+  const dValues = new Float32Array(r.values.length);
+  const dSigma = compositeBackward(r.rw, r.values, 4, r.samples.rayStart, dOut, dValues);
+  if (r.colorTape) {
+    const m = r.selected.length;
+    const dRgb = new Float32Array(m * 3);
+    for (let j = 0; j < m; j++)
+      for (let k = 0; k < 3; k++) dRgb[j * 3 + k] = dValues[r.selected[j]! * 4 + k]!;
+    field.colorBackward(r.colorTape, dRgb);
   }
-  for (let s = 0; s < count; s++) {
-    const i = best[s]!;
-    weight[dest * k + s] = w[i]!;
-    for (let c = 0; c < 3; c++) xyz[(dest * k + s) * 3 + c] = r.grid[i * 3 + c]!;
-  }
-}
-
-let scratch = new Int32Array(8);
-function heaviestScratch(k: number): Int32Array {
-  if (scratch.length < k) scratch = new Int32Array(k);
-  return scratch;
+  field.densityBackward(r.grid, r.samples.nSamples, r.pre, dSigma);
 }

@@ -8,7 +8,7 @@ import type { LossWithGrad } from '../losses/embedding-loss.ts';
 import { linearAssignment } from '../losses/linear-assignment.ts';
 import { marginContrastive } from '../losses/margin.ts';
 import { slowFastContrastive } from '../losses/slow-fast.ts';
-import type { InstanceLossName } from './config.ts';
+import type { InstanceLossName } from '../model/config.ts';
 
 /** Rendered embeddings of a batch: rows [0, nFast) from the fast field, [nFast, n) from the slow field. */
 export interface RenderedBatch {

@@ -2,23 +2,25 @@
  * Stages 2–4 of training on cached samples: the semantic field (cross-entropy, later segment consistency) and the
  * instance field (the configured loss on one image's thing pixels per step, slow field updated by EMA).
  */
+import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ViewPixels } from '../data/training-views.ts';
 import { compute } from '../fields/compute.ts';
-import { encodedInput } from '../fields/frequency-encoding.ts';
-import { InstanceField } from '../fields/instance-field.ts';
-import type { LabelBox } from '../fields/label-box.ts';
-import { Mlp } from '../fields/mlp.ts';
+import type { InstanceField } from '../fields/instance-field.ts';
+import type { Mlp } from '../fields/mlp.ts';
 import { segmentConsistency } from '../losses/segment-consistency.ts';
 import { semanticCrossEntropy } from '../losses/semantic-ce.ts';
+import type { TrainConfig } from '../model/config.ts';
+import type { CliftModel } from '../model/model.ts';
 import { renderSemantic, renderSemanticBackward } from '../render/semantic.ts';
 import { composite } from '../render/volume.ts';
 import { Adam } from './adam.ts';
-import type { TrainConfig } from './config.ts';
+import type { StageHook } from './hooks.ts';
 import { instanceBatch, segmentsOfView } from './instance-batch.ts';
 import { instanceLoss, usesSlowField } from './instance-loss.ts';
 import { PixelPool } from './pixel-pool.ts';
 import {
+  buildSampleCache,
   cachedSamples,
   cachedSamplesOf,
   cacheToLabelBox,
@@ -33,13 +35,9 @@ export interface LabelLosses {
   instance: number;
 }
 
-/** Output width of the instance field: the embedding size, or K slots for linear assignment. */
-export function instanceOutputs(config: TrainConfig): number {
-  return config.instanceLoss === 'linear-assignment' ? config.slots : config.embedDim;
-}
-
-/** The semantic and instance fields with their optimisers. */
+/** The label heads' optimisers, batches and sample cache. */
 export class LabelStage {
+  readonly model: CliftModel;
   readonly semantic: Mlp;
   readonly instance: InstanceField;
   readonly semanticAdam: Adam;
@@ -53,38 +51,32 @@ export class LabelStage {
   /** Per view: thing pixels grouped by 2D segment (empty when instanceMinPerSegment is 0). */
   readonly segments: Int32Array[][];
   cache: SampleCache | null = null;
-  /** Input box of the label MLPs, fixed when the cache is set. */
-  labelBox: LabelBox = { center: [0, 0, 0], half: [1, 1, 1] };
+  /** Schedule events, run before the step of each label iteration: building the sample cache. */
+  readonly hooks: StageHook[];
 
-  /** Takes the sample cache (grid coordinates) and moves it into the label box of the thing pixels. */
+  /** Takes the sample cache (grid coordinates), fixes the model's label box from it and moves the cache into it. */
   setCache(cache: SampleCache): void {
-    this.labelBox = thingLabelBox(cache, this.thingPixels);
-    cacheToLabelBox(cache, this.labelBox);
+    this.model.labelBox = thingLabelBox(cache, this.thingPixels);
+    cacheToLabelBox(cache, this.model.labelBox);
     this.cache = cache;
   }
 
-  constructor(views: ViewPixels[], classes: number, config: TrainConfig, rng: Rng) {
+  /** Builds the sample cache from the model's geometry unless it is there. */
+  ensureCache(onProgress?: ProgressFn): void {
+    if (this.cache) return;
+    const m = this.model;
+    this.setCache(buildSampleCache(this.views, m.norm, m.geometry, m.k, onProgress));
+  }
+
+  constructor(model: CliftModel, views: ViewPixels[], config: TrainConfig, onProgress?: ProgressFn) {
+    this.model = model;
     this.views = views;
-    this.classes = classes;
+    this.classes = model.classes;
     this.config = config;
     this.pool = new PixelPool(views);
-    const H = config.semanticHidden;
-    const input = encodedInput(3, config.labelFrequencies.semantic);
-    this.semantic = new Mlp(
-      'semantic',
-      [input.width, H, H, H, H, classes],
-      rng.fork('semantic'),
-      compute(),
-      input.encoding,
-    );
-    this.instance = new InstanceField(
-      instanceOutputs(config),
-      config.instanceHidden,
-      rng.fork('instance'),
-      4,
-      config.labelFrequencies.instance,
-      config.instanceGrid,
-    );
+    this.semantic = model.semantic;
+    this.instance = model.instance;
+    this.hooks = [{ name: 'cache', run: () => this.ensureCache(onProgress) }];
     this.semanticAdam = new Adam(this.semantic.params(), {
       lr: { grid: config.lr.grid, mlp: config.lr.semantic },
       beta2: 0.99,

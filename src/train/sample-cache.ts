@@ -5,9 +5,10 @@
 import type { ProgressFn } from '../core/progress.ts';
 import type { ViewPixels } from '../data/training-views.ts';
 import { type LabelBox, toLabelBox } from '../fields/label-box.ts';
+import type { Geometry } from '../model/geometry.ts';
 import type { Normalization } from '../rays/normalize.ts';
 import { raysForPixels } from '../rays/ray-bundle.ts';
-import { type GeometryRenderSettings, heaviestSamples, renderGeometry } from '../render/geometry-render.ts';
+import { heaviestSamples } from '../render/weighted-samples.ts';
 
 /** Per view: K samples per pixel (unused slots have weight 0). */
 export interface ViewSampleCache {
@@ -27,7 +28,7 @@ export interface SampleCache {
 export function buildSampleCache(
   views: ViewPixels[],
   norm: Normalization,
-  settings: GeometryRenderSettings,
+  geometry: Geometry,
   k: number,
   onProgress?: ProgressFn,
 ): SampleCache {
@@ -39,11 +40,11 @@ export function buildSampleCache(
     const chunk = 4096;
     for (let p0 = 0; p0 < n; p0 += chunk) {
       const pixels = Int32Array.from({ length: Math.min(chunk, n - p0) }, (_, i) => p0 + i);
-      const r = renderGeometry(settings, raysForPixels(view.frame, view.intrinsics, norm, pixels), {
+      const r = geometry.render(raysForPixels(view.frame, view.intrinsics, norm, pixels), {
         withColor: false,
       });
       for (let j = 0; j < pixels.length; j++) {
-        heaviestSamples(r, j, k, settings.weightThreshold, xyz, weight, pixels[j]!);
+        heaviestSamples(r.weighted, j, k, geometry.weightThreshold, xyz, weight, pixels[j]!);
       }
     }
     out.push({ xyz, weight });

@@ -12,18 +12,19 @@ import { writeFileAtomic } from '../data/png.ts';
 import { readScene } from '../data/read-scene.ts';
 import { framesOf, type Scene } from '../data/scene.ts';
 import { loadTrainingViews } from '../data/training-views.ts';
-import type { Param } from '../fields/params.ts';
-import { type Normalization, normalizeScene } from '../rays/normalize.ts';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import type { TrainConfig } from './config.ts';
-import { GeometryStage, upsampleSchedule } from './geometry-stage.ts';
+import {
+  loadCheckpoint,
+  loadModelState,
+  modelCheckpoint,
+  saveCheckpoint,
+  type TakeParts,
+} from '../model/checkpoint.ts';
+import type { TrainConfig } from '../model/config.ts';
+import { buildModel, type CliftModel, classCount } from '../model/model.ts';
+import { normalizeScene } from '../rays/normalize.ts';
+import { GeometryStage } from './geometry-stage.ts';
 import { LabelStage } from './label-stage.ts';
-import { buildSampleCache } from './sample-cache.ts';
 
-/** Samples kept per pixel in the cache. */
-export const CACHE_SAMPLES = 3;
-const OCCUPANCY_EVERY = 100;
-const OCCUPANCY_FROM = 200;
 const LOG_EVERY = 10;
 export const LOSS_COLUMNS = [
   'iter',
@@ -87,20 +88,17 @@ export interface TrainOptions {
 /** Everything a finished (or stopped) run holds in memory. */
 export interface TrainedModel {
   scene: Scene;
-  norm: Normalization;
-  geometry: GeometryStage;
-  labels: LabelStage;
+  model: CliftModel;
+  stages: TrainingStages;
   iteration: number;
   lastLosses: Record<string, number>;
 }
 
-function allParams(g: GeometryStage, l: LabelStage): Param[] {
-  return [
-    ...g.field.params(),
-    ...l.semantic.params(),
-    ...l.instance.fast.params(),
-    ...l.instance.slow.params(),
-  ];
+/** A model with its training stages (optimisers, batches, schedules) and the views they draw from. */
+export interface TrainingStages {
+  views: ReturnType<typeof loadTrainingViews>;
+  geometry: GeometryStage;
+  labels: LabelStage;
 }
 
 /** Path of a run's checkpoint. */
@@ -110,117 +108,64 @@ export function checkpointPath(runDir: string): string {
 
 function writeCheckpoint(
   runDir: string,
-  g: GeometryStage,
-  l: LabelStage,
+  model: CliftModel,
+  st: TrainingStages,
   it: number,
   rng: Rng,
   config: TrainConfig,
-  norm: Normalization,
 ): void {
-  const tensors = new Map<string, Float32Array>();
-  for (const p of allParams(g, l)) tensors.set(p.name, p.data);
-  tensors.set('occupancy', Float32Array.from(g.occupancy.bits));
+  const ck = modelCheckpoint(model);
   for (const [k, t] of [
-    ...g.adam.stateTensors('adam.geometry'),
-    ...l.semanticAdam.stateTensors('adam.semantic'),
-    ...l.instanceAdam.stateTensors('adam.instance'),
+    ...st.geometry.adam.stateTensors('adam.geometry'),
+    ...st.labels.semanticAdam.stateTensors('adam.semantic'),
+    ...st.labels.instanceAdam.stateTensors('adam.instance'),
   ]) {
-    tensors.set(k, t);
+    ck.tensors.set(k, t);
   }
+  const adamT = {
+    geometry: st.geometry.adam.t,
+    semantic: st.labels.semanticAdam.t,
+    instance: st.labels.instanceAdam.t,
+  };
   saveCheckpoint(checkpointPath(runDir), {
-    meta: {
-      iteration: it,
-      rng: rng.getState(),
-      res: g.res,
-      adamT: { geometry: g.adam.t, semantic: l.semanticAdam.t, instance: l.instanceAdam.t },
-      config,
-      normalization: norm,
-      classes: l.classes,
-      labelBox: l.labelBox,
-    },
-    tensors,
+    meta: { iteration: it, rng: rng.getState(), adamT, config, ...ck.meta },
+    tensors: ck.tensors,
   });
 }
 
-function restoreParams(params: Param[], tensors: Map<string, Float32Array>, source: string): void {
-  for (const p of params) {
-    const t = tensors.get(p.name);
-    if (!t || t.length !== p.data.length)
-      throw new Error(`${source}: tensor ${p.name} missing or of the wrong size`);
-    p.data.set(t);
-  }
-}
-
-/** Builds the fields for a scene and config, at initial state (no training). */
-export function buildModel(
+/** A scene's model at initial state with its training stages (`onProgress` reports building the sample cache). */
+export function buildTraining(
   scene: Scene,
   config: TrainConfig,
   onProgress?: ProgressFn,
-): {
-  views: ReturnType<typeof loadTrainingViews>;
-  norm: Normalization;
-  geometry: GeometryStage;
-  labels: LabelStage;
-} {
+): { model: CliftModel; stages: TrainingStages } {
   const trainFrames = framesOf(scene, 'train');
   if (trainFrames.length === 0) throw new Error(`${scene.transformsPath}: no frame with split "train"`);
-  const views = loadTrainingViews(scene, trainFrames, config.trainSize, onProgress);
-  const norm = normalizeScene(scene, trainFrames);
-  return { views, norm, ...buildFields(views, norm, classCount(scene), config) };
+  const views = loadTrainingViews(scene, trainFrames, config.trainSize);
+  const model = buildModel(config, normalizeScene(scene, trainFrames), classCount(scene));
+  const geometry = new GeometryStage(model.geometry, views, config, stageStarts(config).semantic);
+  const labels = new LabelStage(model, views, config, onProgress);
+  return { model, stages: { views, geometry, labels } };
 }
 
-/** Number of semantic outputs for a scene: one per class id up to the largest. */
-export function classCount(scene: Scene): number {
-  return scene.classes.reduce((m, c) => Math.max(m, c.id + 1), 0);
-}
-
-/** Fields with their optimisers at initial state (views may be empty when only rendering). */
-export function buildFields(
-  views: ReturnType<typeof loadTrainingViews>,
-  norm: Normalization,
-  classes: number,
-  config: TrainConfig,
-): { geometry: GeometryStage; labels: LabelStage } {
-  const rng = new Rng(config.seed);
-  const geometry = new GeometryStage(views, norm, config, rng.fork('geometry'));
-  const labels = new LabelStage(views, classes, config, rng.fork('labels'));
-  return { geometry, labels };
-}
-
-/** Loads a run's checkpoint into freshly built fields (shapes follow the saved grid resolution). */
-export function restoreModel(
+/** Loads a run's checkpoint into a freshly built model and its optimisers (`take` decides from the iteration). */
+export function restoreTraining(
   runDir: string,
-  model: { geometry: GeometryStage; labels: LabelStage },
-  /** Which label fields to take, decided from the checkpoint's iteration (default: all). */
-  parts: (iteration: number) => { semantic: boolean; instance: boolean } = () => ({
-    semantic: true,
-    instance: true,
-  }),
-): { iteration: number; rng: number[]; meta: Record<string, unknown> } {
+  model: CliftModel,
+  st: TrainingStages,
+  take: (iteration: number) => TakeParts = () => ({ semantic: true, instance: true }),
+): { iteration: number; rng: number[] } {
   const path = checkpointPath(runDir);
   const ck = loadCheckpoint(path);
   if (!ck) throw new Error(`${path}: no checkpoint to resume from`);
-  const { geometry: g, labels: l } = model;
-  const res = ck.meta.res as number;
-  if (res !== g.res) g.upsample(res);
-  const take = parts(ck.meta.iteration as number);
-  const skipped = new Set([
-    ...(take.semantic ? [] : l.semantic.params()),
-    ...(take.instance ? [] : [...l.instance.fast.params(), ...l.instance.slow.params()]),
-  ]);
-  restoreParams(
-    allParams(g, l).filter((p) => !skipped.has(p)),
-    ck.tensors,
-    path,
-  );
-  const occ = ck.tensors.get('occupancy');
-  if (occ && occ.length === g.occupancy.bits.length)
-    for (let i = 0; i < occ.length; i++) g.occupancy.bits[i] = occ[i]!;
+  const parts = take(ck.meta.iteration as number);
+  loadModelState(model, ck, path, parts);
+  st.geometry.syncOptimizer();
   const t = ck.meta.adamT as { geometry: number; semantic: number; instance: number };
-  g.adam.loadState('adam.geometry', ck.tensors, t.geometry);
-  if (take.semantic) l.semanticAdam.loadState('adam.semantic', ck.tensors, t.semantic);
-  if (take.instance) l.instanceAdam.loadState('adam.instance', ck.tensors, t.instance);
-  return { iteration: ck.meta.iteration as number, rng: ck.meta.rng as number[], meta: ck.meta };
+  st.geometry.adam.loadState('adam.geometry', ck.tensors, t.geometry);
+  if (parts.semantic) st.labels.semanticAdam.loadState('adam.semantic', ck.tensors, t.semantic);
+  if (parts.instance) st.labels.instanceAdam.loadState('adam.instance', ck.tensors, t.instance);
+  return { iteration: ck.meta.iteration as number, rng: ck.meta.rng as number[] };
 }
 
 function formatRow(values: Record<string, number | string>): string {
@@ -246,19 +191,19 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   const log = opts.log ?? (() => {});
   mkdirSync(runDir, { recursive: true });
   const scene = readScene(opts.sceneDir);
-  const { norm, geometry: g, labels: l, views } = buildModel(scene, config);
+  const { model, stages: st } = buildTraining(scene, config, opts.onProgress);
   const rng = new Rng(config.seed).fork('train');
   const lossPath = join(runDir, 'losses.csv');
   let start = 0;
   if (opts.resume && existsSync(checkpointPath(runDir))) {
-    const r = restoreModel(runDir, { geometry: g, labels: l });
+    const r = restoreTraining(runDir, model, st);
     start = r.iteration;
     rng.setState(r.rng);
     truncateLossLog(lossPath, start);
     log(`resuming from iteration ${start}`);
   } else if (opts.branchFrom) {
     const starts = stageStarts(config);
-    const r = restoreModel(opts.branchFrom, { geometry: g, labels: l }, (it) => {
+    const r = restoreTraining(opts.branchFrom, model, st, (it) => {
       if (it > starts.instance)
         throw new Error(
           `${checkpointPath(opts.branchFrom!)}: taken at iteration ${it}, after this run's instance stage starts (${starts.instance})`,
@@ -275,10 +220,9 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   }
   writeFileAtomic(
     join(runDir, 'config.json'),
-    `${JSON.stringify({ scene: opts.sceneDir, config, normalization: norm, trainViews: views.length }, null, 2)}\n`,
+    `${JSON.stringify({ scene: opts.sceneDir, config, normalization: model.norm, trainViews: st.views.length }, null, 2)}\n`,
   );
   const stages = stageStarts(config);
-  const ups = upsampleSchedule(config, stages.semantic);
   const t0 = performance.now();
   let lastLosses: Record<string, number> = {};
   const end = Math.min(config.iters, opts.stopAt ?? config.iters);
@@ -298,19 +242,17 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   let it = start;
   for (; it < end && !interrupted; it++) {
     const stage = stageAt(stages, it);
+    const owner = stage === 'geometry' ? st.geometry : st.labels;
+    charge('other');
+    for (const hook of owner.hooks) {
+      hook.run(it);
+      charge(hook.name);
+    }
     if (stage === 'geometry') {
-      const res = ups.get(it);
-      if (res !== undefined) g.upsample(res);
-      if (it >= OCCUPANCY_FROM && it % OCCUPANCY_EVERY === 0) g.updateOccupancy();
-      const loss = g.step(rng, { colourEverySample: !g.seededFromDepth && it < OCCUPANCY_FROM });
+      const loss = st.geometry.step(rng, it);
       lastLosses = { rgb: loss.rgb, psnr: loss.psnr, depth: loss.depth, tv: loss.tv };
     } else {
-      if (!l.cache) {
-        charge('other');
-        l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES, opts.onProgress));
-        charge('cache');
-      }
-      const loss = l.step(rng, stage === 'instance' || stage === 'segment', stage === 'segment');
+      const loss = st.labels.step(rng, stage === 'instance' || stage === 'segment', stage === 'segment');
       lastLosses = { semantic: loss.semantic, segment: loss.segment, instance: loss.instance };
     }
     charge(stage);
@@ -323,7 +265,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
       );
     }
     if (done % config.checkpointEvery === 0 || done === end || interrupted) {
-      writeCheckpoint(runDir, g, l, done, rng, config, norm);
+      writeCheckpoint(runDir, model, st, done, rng, config);
       if (interrupted) log(`interrupted: checkpoint written at iteration ${done}; continue with --resume`);
     }
     opts.onProgress?.(
@@ -338,8 +280,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
   if (interrupted) process.exitCode = 130;
-  if (!l.cache && it > stages.semantic)
-    l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES));
+  if (it > stages.semantic) st.labels.ensureCache();
   charge('other');
   const timings = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, Math.round(v * 100) / 100]));
   writeFileAtomic(
@@ -347,5 +288,5 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
     `${JSON.stringify({ fromIteration: start, toIteration: it, seconds: timings }, null, 2)}\n`,
   );
   log(`seconds per stage: ${JSON.stringify(timings)}`);
-  return { scene, norm, geometry: g, labels: l, iteration: it, lastLosses };
+  return { scene, model, stages: st, iteration: it, lastLosses };
 }

@@ -1,6 +1,12 @@
-/** Checkpoint files: a JSON header plus named float32 tensors, written atomically (temporary file + rename). */
+/**
+ * Checkpoint files (a JSON header plus named float32 tensors, written atomically: temporary file + rename) and the
+ * part of one that holds a model's state.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../data/png.ts';
+import type { LabelBox } from '../fields/label-box.ts';
+import type { Param } from '../fields/params.ts';
+import { type CliftModel, modelParts } from './model.ts';
 
 const MAGIC = 'CLIFTCK1';
 
@@ -56,4 +62,57 @@ export function saveCheckpoint(path: string, ck: Checkpoint): void {
 export function loadCheckpoint(path: string): Checkpoint | null {
   if (!existsSync(path)) return null;
   return decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+}
+
+/** A model's parameters and geometry state as checkpoint tensors and metadata (optimiser state is not included). */
+export function modelCheckpoint(model: CliftModel): Checkpoint {
+  const tensors = new Map<string, Float32Array>();
+  const parts = modelParts(model);
+  for (const p of [...parts.geometry, ...parts.semantic, ...parts.instance]) tensors.set(p.name, p.data);
+  for (const [k, t] of model.geometry.stateTensors()) tensors.set(k, t);
+  return {
+    meta: {
+      ...model.geometry.checkpointMeta(),
+      normalization: model.norm,
+      classes: model.classes,
+      labelBox: model.labelBox,
+    },
+    tensors,
+  };
+}
+
+/** Which label heads to take from a checkpoint (the geometry is always taken). */
+export interface TakeParts {
+  semantic: boolean;
+  instance: boolean;
+}
+
+/** Loads a checkpoint's model state into a model built with the same config; throws naming `source` on mismatch. */
+export function loadModelState(
+  model: CliftModel,
+  ck: Checkpoint,
+  source: string,
+  take: TakeParts = { semantic: true, instance: true },
+): void {
+  if (ck.meta.classes !== model.classes)
+    throw new Error(
+      `${source}: the checkpoint has ${String(ck.meta.classes)} semantic outputs but the model has ${model.classes}`,
+    );
+  model.geometry.loadState(ck.tensors, ck.meta, source);
+  const parts = modelParts(model);
+  restoreParams(
+    [...parts.geometry, ...(take.semantic ? parts.semantic : []), ...(take.instance ? parts.instance : [])],
+    ck.tensors,
+    source,
+  );
+  if (ck.meta.labelBox) model.labelBox = ck.meta.labelBox as LabelBox;
+}
+
+function restoreParams(params: Param[], tensors: Map<string, Float32Array>, source: string): void {
+  for (const p of params) {
+    const t = tensors.get(p.name);
+    if (!t || t.length !== p.data.length)
+      throw new Error(`${source}: tensor ${p.name} missing or of the wrong size`);
+    p.data.set(t);
+  }
 }

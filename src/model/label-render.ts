@@ -4,27 +4,12 @@
  */
 import type { ProgressFn } from '../core/progress.ts';
 import type { Frame, Intrinsics } from '../data/scene.ts';
-import type { GridEncodedMlp } from '../fields/grid-encoded-mlp.ts';
-import { type LabelBox, toLabelBox } from '../fields/label-box.ts';
-import type { Mlp } from '../fields/mlp.ts';
-import type { Normalization } from '../rays/normalize.ts';
+import { toLabelBox } from '../fields/label-box.ts';
 import { raysForPixels } from '../rays/ray-bundle.ts';
-import { type GeometryRenderSettings, heaviestSamples, renderGeometry } from './geometry-render.ts';
-import { renderSemantic } from './semantic.ts';
-import { composite } from './volume.ts';
-
-/** Fields needed to render labels. */
-export interface LabelRenderModel {
-  settings: GeometryRenderSettings;
-  norm: Normalization;
-  semantic: Mlp;
-  classes: number;
-  instance: GridEncodedMlp;
-  /** Samples kept per ray for the label fields. */
-  k: number;
-  /** Input box of the label MLPs. */
-  labelBox: LabelBox;
-}
+import { renderSemantic } from '../render/semantic.ts';
+import { composite } from '../render/volume.ts';
+import { heaviestSamples } from '../render/weighted-samples.ts';
+import type { CliftModel } from './model.ts';
 
 /** A rendered view: per pixel RGB (0–1), ray-distance depth (normalised units), opacity, class, embedding. */
 export interface LabelRender {
@@ -41,7 +26,7 @@ export interface LabelRender {
 
 /** Renders chosen pixels (default all) of a frame at intrinsics `intr`. */
 export function renderLabels(
-  model: LabelRenderModel,
+  model: CliftModel,
   frame: Frame,
   intr: Intrinsics,
   pixels?: Int32Array,
@@ -50,7 +35,7 @@ export function renderLabels(
   const all = pixels ?? Int32Array.from({ length: intr.w * intr.h }, (_, i) => i);
   const n = all.length;
   const C = model.classes;
-  const D = model.instance.sizes[model.instance.sizes.length - 1]!;
+  const D = model.instance.dim;
   const K = model.k;
   const out: LabelRender = {
     w: intr.w,
@@ -67,7 +52,7 @@ export function renderLabels(
   for (let p0 = 0; p0 < n; p0 += chunk) {
     const px = all.subarray(p0, Math.min(n, p0 + chunk));
     const m = px.length;
-    const r = renderGeometry(model.settings, raysForPixels(frame, intr, model.norm, px), { withColor: true });
+    const r = model.geometry.render(raysForPixels(frame, intr, model.norm, px), { withColor: true });
     const xyz = new Float32Array(m * K * 3);
     const weights = new Float32Array(m * K);
     const rayStart = Int32Array.from({ length: m + 1 }, (_, j) => j * K);
@@ -75,7 +60,7 @@ export function renderLabels(
       out.rgb.set(r.out.subarray(j * 4, j * 4 + 3), (p0 + j) * 3);
       out.depth[p0 + j] = r.opacity[j]! > 0 ? r.out[j * 4 + 3]! / r.opacity[j]! : 0;
       out.opacity[p0 + j] = r.opacity[j]!;
-      heaviestSamples(r, j, K, model.settings.weightThreshold, xyz, weights, j);
+      heaviestSamples(r.weighted, j, K, model.geometry.weightThreshold, xyz, weights, j);
     }
     toLabelBox(model.labelBox, xyz, m * K);
     const sem = renderSemantic(model.semantic.forward(xyz, m * K).output, C, weights, rayStart);
@@ -85,7 +70,10 @@ export function renderLabels(
       for (let c = 1; c < C; c++) if (sem.probs[j * C + c]! > sem.probs[j * C + best]!) best = c;
       out.semantic[p0 + j] = best;
     }
-    out.embedding.set(composite(weights, model.instance.forward(xyz, m * K).output, D, rayStart), p0 * D);
+    out.embedding.set(
+      composite(weights, model.instance.fast.forward(xyz, m * K).output, D, rayStart),
+      p0 * D,
+    );
     onProgress?.(Math.min(n, p0 + chunk), n);
   }
   return out;

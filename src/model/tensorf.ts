@@ -1,0 +1,146 @@
+/**
+ * TensoRF as a Geometry: VM density and appearance grids, an occupancy grid for empty-space skipping, sample spacing
+ * tied to the grid resolution, and total variation on the grid planes as the regulariser.
+ */
+import type { Rng } from '../core/rng.ts';
+import type { ViewPixels } from '../data/training-views.ts';
+import { GeometryField } from '../fields/geometry-field.ts';
+import type { Param } from '../fields/params.ts';
+import { pixelToCameraDir, transformPoint, type Vec3 } from '../rays/camera.ts';
+import { type Normalization, toNormalized } from '../rays/normalize.ts';
+import { OccupancyGrid } from '../rays/occupancy-grid.ts';
+import type { RayBundle } from '../rays/ray-bundle.ts';
+import {
+  type GeometryRender,
+  type GeometryRenderSettings,
+  renderGeometry,
+  renderGeometryBackward,
+} from '../render/geometry-render.ts';
+import type { TrainConfig } from './config.ts';
+import type { Geometry, GeometryRenderOptions } from './geometry.ts';
+
+/** Multiplier k in α = 1 − exp(−σ δ k). */
+export const DENSITY_SCALE = 25;
+const WEIGHT_THRESHOLD = 1e-4;
+const OCCUPANCY_ALPHA = 0.0075;
+
+/** The TensoRF geometry of a normalised scene. */
+export class TensorfGeometry implements Geometry<GeometryRender> {
+  readonly field: GeometryField;
+  readonly occupancy: OccupancyGrid;
+  readonly norm: Normalization;
+  readonly weightThreshold = WEIGHT_THRESHOLD;
+  private readonly config: TrainConfig;
+  /** Current grid resolution along the longest side of the box. */
+  res: number;
+
+  constructor(norm: Normalization, config: TrainConfig, rng: Rng) {
+    this.norm = norm;
+    this.config = config;
+    this.res = config.grid.start;
+    const { densityComponents, appearanceComponents } = config.grid;
+    this.field = new GeometryField(
+      { box: norm.box, res: this.res, densityComponents, appearanceComponents },
+      rng,
+    );
+    this.occupancy = new OccupancyGrid(config.grid.occupancy, norm.box.min as Vec3, norm.box.max as Vec3);
+  }
+
+  /** Sample spacing and thresholds at the current grid resolution. */
+  settings(): GeometryRenderSettings {
+    const box = this.norm.box;
+    const ext = Math.max(...[0, 1, 2].map((k) => box.max[k]! - box.min[k]!));
+    return {
+      field: this.field,
+      occupancy: this.occupancy,
+      step: (ext / this.res) * this.config.stepRatio,
+      densityScale: DENSITY_SCALE,
+      weightThreshold: WEIGHT_THRESHOLD,
+    };
+  }
+
+  /** Renders rays (normalised coordinates). */
+  render(rays: RayBundle, options: GeometryRenderOptions): GeometryRender {
+    const s = { ...this.settings(), ...(options.colourEverySample ? { weightThreshold: 0 } : {}) };
+    return renderGeometry(s, rays, {
+      withColor: options.withColor,
+      ...(options.rng ? { rng: options.rng } : {}),
+    });
+  }
+
+  /** Accumulates grid and basis gradients from the gradient of each ray's [r, g, b, expected t]. */
+  backward(render: GeometryRender, dOut: Float32Array): void {
+    renderGeometryBackward(this.field, render, dOut);
+  }
+
+  /** Total variation of the density and appearance planes (gradients added). */
+  regularize(): number {
+    const w = this.config.weights;
+    return this.field.density.tvLoss(w.tvDensity) + this.field.appearance.tvLoss(w.tvAppearance);
+  }
+
+  /** All parameters. */
+  params(): Param[] {
+    return this.field.params();
+  }
+
+  /** Resamples the grids to about `res` cells along the longest side. */
+  upsample(res: number): void {
+    this.res = res;
+    this.field.upsample(res);
+  }
+
+  /** Recomputes occupancy from the density at cell centres; returns the occupied fraction. */
+  updateOccupancy(): number {
+    const centres = this.occupancy.cellCentres();
+    const n = centres.length / 3;
+    const { sigma } = this.field.densityForward(this.field.toGrid(centres, n), n);
+    const step = this.settings().step;
+    const alpha = new Float32Array(n);
+    for (let i = 0; i < n; i++) alpha[i] = 1 - Math.exp(-sigma[i]! * step * DENSITY_SCALE);
+    return this.occupancy.update(alpha, OCCUPANCY_ALPHA);
+  }
+
+  /**
+   * When most views have depth maps, marks occupied the cells their depth pixels unproject to (empty-space
+   * skipping from the start) and returns true; otherwise leaves the grid fully occupied and returns false.
+   */
+  seedOccupancy(views: ViewPixels[]): boolean {
+    const withDepth = views.filter((v) => v.depth);
+    if (withDepth.length === 0 || withDepth.length < views.length / 2) return false;
+    const pts: number[] = [];
+    for (const v of withDepth) {
+      const { w, h } = v.intrinsics;
+      for (let p = 0; p < w * h; p++) {
+        const z = v.depth![p]!;
+        if (!(z > 0)) continue;
+        const d = pixelToCameraDir(v.intrinsics, p % w, Math.floor(p / w));
+        const x = toNormalized(this.norm, transformPoint(v.frame.c2w, [d[0] * z, d[1] * z, d[2] * z]));
+        pts.push(x[0], x[1], x[2]);
+      }
+    }
+    if (pts.length === 0) return false;
+    this.occupancy.fromPoints(Float32Array.from(pts), pts.length / 3);
+    return true;
+  }
+
+  /** The occupancy bits. */
+  stateTensors(): [string, Float32Array][] {
+    return [['occupancy', Float32Array.from(this.occupancy.bits)]];
+  }
+
+  /** The grid resolution, needed to shape the parameters before loading them. */
+  checkpointMeta(): Record<string, unknown> {
+    return { res: this.res };
+  }
+
+  /** Resamples to the saved resolution and restores the occupancy bits. */
+  loadState(tensors: Map<string, Float32Array>, meta: Record<string, unknown>, source: string): void {
+    const res = meta.res;
+    if (typeof res !== 'number') throw new Error(`${source}: checkpoint has no grid resolution "res"`);
+    if (res !== this.res) this.upsample(res);
+    const occ = tensors.get('occupancy');
+    if (occ && occ.length === this.occupancy.bits.length)
+      for (let i = 0; i < occ.length; i++) this.occupancy.bits[i] = occ[i]!;
+  }
+}
