@@ -30,8 +30,12 @@ export function frequencyEncoding(
 }
 
 /** The first-layer width and encoding of an MLP on `dim`-D inputs with `frequencies` octaves (none for 0). */
-export function encodedInput(dim: number, frequencies: number): { width: number; encoding?: InputEncoding } {
+export function encodedInput(
+  dim: number,
+  frequencies: number,
+  backend: Backend = compute(),
+): { width: number; encoding?: InputEncoding } {
   if (frequencies === 0) return { width: dim };
-  const encoding = frequencyEncoding(dim, frequencies);
+  const encoding = frequencyEncoding(dim, frequencies, backend);
   return { width: encoding.outDim, encoding };
 }

@@ -3,10 +3,11 @@
  * sigmoid(SH₂(view direction) · (basis · appearance features)), i.e. 27 = 3 colours × 9 SH coefficients.
  */
 import type { Rng } from '../core/rng.ts';
+import type { Backend } from '../kernels/backend.ts';
 import { SH_BASIS } from '../kernels/reference/sh.ts';
 import type { Vec3 } from '../rays/camera.ts';
 import { compute } from './compute.ts';
-import { makeParam, type Param, uniformInit } from './params.ts';
+import type { Param } from './params.ts';
 import { VmGrid } from './tensorf-vm.ts';
 
 const DENSITY_SHIFT = -10;
@@ -43,14 +44,21 @@ export class GeometryField {
   readonly density: VmGrid;
   readonly appearance: VmGrid;
   readonly basis: Param;
+  /** The backend that owns the parameters and runs the kernels. */
+  readonly backend: Backend;
 
-  constructor(opts: GeometryFieldOptions, rng: Rng) {
+  constructor(opts: GeometryFieldOptions, rng: Rng, backend: Backend = compute()) {
     this.box = opts.box;
+    this.backend = backend;
     const res = gridResolution(opts.box, opts.res);
-    this.density = new VmGrid('density', opts.densityComponents, res, rng);
-    this.appearance = new VmGrid('appearance', opts.appearanceComponents, res, rng);
+    this.density = new VmGrid('density', opts.densityComponents, res, rng, 0.1, backend);
+    this.appearance = new VmGrid('appearance', opts.appearanceComponents, res, rng, 0.1, backend);
     const inD = this.appearance.features;
-    this.basis = makeParam('appearance.basis', 'mlp', inD * 3 * SH, uniformInit(rng, 1 / Math.sqrt(inD)));
+    const size = inD * 3 * SH;
+    const data = backend.alloc(size);
+    const bound = 1 / Math.sqrt(inD);
+    for (let i = 0; i < size; i++) data[i] = rng.uniform(-bound, bound);
+    this.basis = { name: 'appearance.basis', group: 'mlp', data, grad: backend.alloc(size) };
   }
 
   /** All parameters. */
@@ -104,9 +112,9 @@ export class GeometryField {
     const feats = new Float32Array(n * F);
     this.appearance.gather(grid, n, feats);
     const coefs = new Float32Array(n * O);
-    if (n > 0) compute().gemm({ a: feats, b: this.basis.data, c: coefs, m: n, n: O, k: F });
+    if (n > 0) this.backend.gemm({ a: feats, b: this.basis.data, c: coefs, m: n, n: O, k: F });
     const rgb = new Float32Array(n * 3);
-    if (n > 0) compute().shColor({ coefs, dirs, n, rgb });
+    if (n > 0) this.backend.shColor({ coefs, dirs, n, rgb });
     return { n, grid, dirs, feats, coefs, rgb };
   }
 
@@ -117,7 +125,7 @@ export class GeometryField {
     const n = tape.n;
     if (n === 0) return;
     const dCoef = new Float32Array(n * O);
-    const k = compute();
+    const k = this.backend;
     k.shColorBackward({ dirs: tape.dirs, rgb: tape.rgb, gradRgb: dRgb, n, gradCoefs: dCoef });
     // dB += featsᵀ · dCoef, dFeats = dCoef · Bᵀ
     k.gemm({ a: tape.feats, b: dCoef, c: this.basis.grad, m: F, n: O, k: n, transA: true, accumulate: true });

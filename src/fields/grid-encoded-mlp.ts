@@ -3,6 +3,7 @@
  * frequency encoding of xyz. Without a grid it is exactly the plain encoded MLP (same parameters, same numbers).
  */
 import type { Rng } from '../core/rng.ts';
+import type { Backend } from '../kernels/backend.ts';
 import { compute } from './compute.ts';
 import { encodedInput, type InputEncoding } from './frequency-encoding.ts';
 import { Mlp, type MlpTape } from './mlp.ts';
@@ -42,17 +43,18 @@ export class GridEncodedMlp {
     rng: Rng,
     frequencies: number,
     shape?: FeatureGridShape,
+    backend: Backend = compute(),
   ) {
-    const enc = encodedInput(3, frequencies);
+    const enc = encodedInput(3, frequencies, backend);
     this.encoding = enc.encoding;
     if (!shape || shape.components === 0) {
       this.grid = null;
-      this.mlp = new Mlp(name, [enc.width, ...hidden, out], rng, compute(), enc.encoding);
+      this.mlp = new Mlp(name, [enc.width, ...hidden, out], rng, backend, enc.encoding);
       return;
     }
     const r = shape.resolution;
-    this.grid = new VmGrid(`${name}.grid`, shape.components, [r, r, r], rng.fork('grid'), GRID_INIT);
-    this.mlp = new Mlp(name, [this.grid.features + enc.width, ...hidden, out], rng, compute());
+    this.grid = new VmGrid(`${name}.grid`, shape.components, [r, r, r], rng.fork('grid'), GRID_INIT, backend);
+    this.mlp = new Mlp(name, [this.grid.features + enc.width, ...hidden, out], rng, backend);
   }
 
   /** Layer widths of the MLP (input first, embedding size last). */

@@ -71,7 +71,7 @@ export function renderLabels(
       out.semantic[p0 + j] = best;
     }
     out.embedding.set(
-      composite(weights, model.instance.fast.forward(xyz, m * K).output, D, rayStart),
+      composite(weights, model.instance.fast.forward(xyz, m * K).output, D, rayStart, model.backend),
       p0 * D,
     );
     onProgress?.(Math.min(n, p0 + chunk), n);

@@ -4,10 +4,12 @@
  */
 import { Rng } from '../core/rng.ts';
 import type { Scene } from '../data/scene.ts';
+import { compute } from '../fields/compute.ts';
 import type { InstanceField } from '../fields/instance-field.ts';
 import type { LabelBox } from '../fields/label-box.ts';
 import type { Mlp } from '../fields/mlp.ts';
 import type { Param } from '../fields/params.ts';
+import type { Backend } from '../kernels/backend.ts';
 import type { Normalization } from '../rays/normalize.ts';
 import type { TrainConfig } from './config.ts';
 import { buildLabelHeads } from './label-heads.ts';
@@ -28,13 +30,23 @@ export interface CliftModel {
   labelBox: LabelBox;
   /** Samples per ray for the label heads. */
   k: number;
+  /** The backend that owns the parameters and runs every kernel of the model and its training. */
+  backend: Backend;
 }
 
-/** A model at initial state for a normalisation, class count and config (fields seeded from config.seed). */
-export function buildModel(config: TrainConfig, norm: Normalization, classes: number): CliftModel {
+/**
+ * A model at initial state for a normalisation, class count and config (fields seeded from config.seed), on
+ * `backend` (default: the one --backend / --threads chose).
+ */
+export function buildModel(
+  config: TrainConfig,
+  norm: Normalization,
+  classes: number,
+  backend: Backend = compute(),
+): CliftModel {
   const rng = new Rng(config.seed);
-  const geometry = new TensorfGeometry(norm, config, rng.fork('geometry'));
-  const heads = buildLabelHeads(config, classes, rng.fork('labels'));
+  const geometry = new TensorfGeometry(norm, config, rng.fork('geometry'), backend);
+  const heads = buildLabelHeads(config, classes, rng.fork('labels'), backend);
   return {
     norm,
     classes,
@@ -42,6 +54,7 @@ export function buildModel(config: TrainConfig, norm: Normalization, classes: nu
     ...heads,
     labelBox: { center: [0, 0, 0], half: [1, 1, 1] },
     k: LABEL_SAMPLES,
+    backend,
   };
 }
 

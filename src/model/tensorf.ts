@@ -6,6 +6,7 @@ import type { Rng } from '../core/rng.ts';
 import type { ViewPixels } from '../data/training-views.ts';
 import { GeometryField } from '../fields/geometry-field.ts';
 import type { Param } from '../fields/params.ts';
+import type { Backend } from '../kernels/backend.ts';
 import { pixelToCameraDir, transformPoint, type Vec3 } from '../rays/camera.ts';
 import { type Normalization, toNormalized } from '../rays/normalize.ts';
 import { OccupancyGrid } from '../rays/occupancy-grid.ts';
@@ -34,7 +35,7 @@ export class TensorfGeometry implements Geometry<GeometryRender> {
   /** Current grid resolution along the longest side of the box. */
   res: number;
 
-  constructor(norm: Normalization, config: TrainConfig, rng: Rng) {
+  constructor(norm: Normalization, config: TrainConfig, rng: Rng, backend: Backend) {
     this.norm = norm;
     this.config = config;
     this.res = config.grid.start;
@@ -42,6 +43,7 @@ export class TensorfGeometry implements Geometry<GeometryRender> {
     this.field = new GeometryField(
       { box: norm.box, res: this.res, densityComponents, appearanceComponents },
       rng,
+      backend,
     );
     this.occupancy = new OccupancyGrid(config.grid.occupancy, norm.box.min as Vec3, norm.box.max as Vec3);
   }

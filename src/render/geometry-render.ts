@@ -1,6 +1,5 @@
 /** Renders rays through the geometry field: samples, densities, weights, colour, depth and opacity per ray. */
 import type { Rng } from '../core/rng.ts';
-import { compute } from '../fields/compute.ts';
 import type { ColorTape, GeometryField } from '../fields/geometry-field.ts';
 import type { OccupancyGrid } from '../rays/occupancy-grid.ts';
 import type { RayBundle } from '../rays/ray-bundle.ts';
@@ -56,12 +55,12 @@ export function renderGeometry(
       ...(options.rng ? { rng: options.rng } : {}),
       ...(s.occupancy ? { occupancy: s.occupancy } : {}),
     },
-    compute(),
+    s.field.backend,
   );
   const n = samples.nSamples;
   const grid = s.field.toGrid(samples.xyz, n);
   const { sigma, pre } = s.field.densityForward(grid, n);
-  const rw = rayWeights(sigma, samples.delta, samples.rayStart, s.densityScale);
+  const rw = rayWeights(sigma, samples.delta, samples.rayStart, s.densityScale, s.field.backend);
   let m = 0;
   for (let i = 0; i < n; i++) if (rw.weights[i]! > s.weightThreshold) m++;
   const selected = new Int32Array(m);
@@ -85,7 +84,7 @@ export function renderGeometry(
     for (let j = 0; j < m; j++)
       for (let k = 0; k < 3; k++) values[selected[j]! * 4 + k] = colorTape.rgb[j * 3 + k]!;
   }
-  const out = composite(rw.weights, values, 4, samples.rayStart);
+  const out = composite(rw.weights, values, 4, samples.rayStart, s.field.backend);
   const opacity = rw.opacity;
   const weighted = { rayStart: samples.rayStart, weights: rw.weights, positions: grid };
   return { n: rays.n, samples, weighted, grid, sigma, pre, rw, selected, colorTape, values, out, opacity };
@@ -94,7 +93,7 @@ export function renderGeometry(
 /** Accumulates the field's gradients from dOut, the gradient of each ray's [r, g, b, expected t]. */
 export function renderGeometryBackward(field: GeometryField, r: GeometryRender, dOut: Float32Array): void {
   const dValues = new Float32Array(r.values.length);
-  const dSigma = compositeBackward(r.rw, r.values, 4, r.samples.rayStart, dOut, dValues);
+  const dSigma = compositeBackward(r.rw, r.values, 4, r.samples.rayStart, dOut, dValues, field.backend);
   if (r.colorTape) {
     const m = r.selected.length;
     const dRgb = new Float32Array(m * 3);

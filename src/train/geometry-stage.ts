@@ -116,11 +116,15 @@ export class GeometryStage {
   }
 
   private makeAdam(): Adam {
-    return new Adam(this.geometry.params(), {
-      lr: { grid: this.config.lr.grid, mlp: this.config.lr.mlp },
-      beta1: 0.9,
-      beta2: 0.99,
-    });
+    return new Adam(
+      this.geometry.params(),
+      {
+        lr: { grid: this.config.lr.grid, mlp: this.config.lr.mlp },
+        beta1: 0.9,
+        beta2: 0.99,
+      },
+      this.geometry.field.backend,
+    );
   }
 
   /** Resamples the grids to `res` and restarts the optimiser (its state no longer matches the shapes). */

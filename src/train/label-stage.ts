@@ -5,7 +5,6 @@
 import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ViewPixels } from '../data/training-views.ts';
-import { compute } from '../fields/compute.ts';
 import type { InstanceField } from '../fields/instance-field.ts';
 import type { Mlp } from '../fields/mlp.ts';
 import { segmentConsistency } from '../losses/segment-consistency.ts';
@@ -77,14 +76,22 @@ export class LabelStage {
     this.semantic = model.semantic;
     this.instance = model.instance;
     this.hooks = [{ name: 'cache', run: () => this.ensureCache(onProgress) }];
-    this.semanticAdam = new Adam(this.semantic.params(), {
-      lr: { grid: config.lr.grid, mlp: config.lr.semantic },
-      beta2: 0.99,
-    });
-    this.instanceAdam = new Adam(this.instance.fast.params(), {
-      lr: { grid: config.lr.grid, mlp: config.lr.instance },
-      beta2: 0.999,
-    });
+    this.semanticAdam = new Adam(
+      this.semantic.params(),
+      {
+        lr: { grid: config.lr.grid, mlp: config.lr.semantic },
+        beta2: 0.99,
+      },
+      model.backend,
+    );
+    this.instanceAdam = new Adam(
+      this.instance.fast.params(),
+      {
+        lr: { grid: config.lr.grid, mlp: config.lr.instance },
+        beta2: 0.999,
+      },
+      model.backend,
+    );
     this.thingPixels = views.map((v) => {
       const idx: number[] = [];
       if (v.instance) for (let p = 0; p < v.instance.length; p++) if (v.instance[p]! !== 0) idx.push(p);
@@ -170,11 +177,11 @@ export class LabelStage {
     const fastS = cachedSamples(this.cache!, view, pixels.subarray(0, nFast));
     const fastTape = this.instance.fast.forward(fastS.xyz, fastS.weights.length);
     const emb = new Float32Array(n * D);
-    emb.set(composite(fastS.weights, fastTape.output, D, fastS.rayStart));
+    emb.set(composite(fastS.weights, fastTape.output, D, fastS.rayStart, this.model.backend));
     if (slowHalf && n > nFast) {
       const slowS = cachedSamples(this.cache!, view, pixels.subarray(nFast));
       const slowOut = this.instance.slow.forward(slowS.xyz, slowS.weights.length).output;
-      emb.set(composite(slowS.weights, slowOut, D, slowS.rayStart), nFast * D);
+      emb.set(composite(slowS.weights, slowOut, D, slowS.rayStart, this.model.backend), nFast * D);
     }
     const labels = Int32Array.from(pixels, (p) => v.instance![p]!);
     const confidence = Float32Array.from(pixels.subarray(0, nFast), (p) => v.confidence[p]!);
@@ -187,7 +194,7 @@ export class LabelStage {
       confidence,
       temperature: this.config.instanceTemperature,
       logitScale: this.config.instanceLogitScale,
-      backend: compute(),
+      backend: this.model.backend,
     });
     // d(Σ_k w_k f_k)/df_k = w_k: spread each pixel's embedding gradient over its cached samples.
     const K = this.cache!.k;

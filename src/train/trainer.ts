@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../data/png.ts';
 import { readScene } from '../data/read-scene.ts';
 import { framesOf, type Scene } from '../data/scene.ts';
 import { loadTrainingViews } from '../data/training-views.ts';
+import type { Backend } from '../kernels/backend.ts';
 import {
   loadCheckpoint,
   loadModelState,
@@ -133,16 +134,20 @@ function writeCheckpoint(
   });
 }
 
-/** A scene's model at initial state with its training stages (`onProgress` reports building the sample cache). */
+/**
+ * A scene's model at initial state with its training stages (`onProgress` reports building the sample cache), on
+ * `backend` (default: the one --backend / --threads chose).
+ */
 export function buildTraining(
   scene: Scene,
   config: TrainConfig,
   onProgress?: ProgressFn,
+  backend?: Backend,
 ): { model: CliftModel; stages: TrainingStages } {
   const trainFrames = framesOf(scene, 'train');
   if (trainFrames.length === 0) throw new Error(`${scene.transformsPath}: no frame with split "train"`);
   const views = loadTrainingViews(scene, trainFrames, config.trainSize);
-  const model = buildModel(config, normalizeScene(scene, trainFrames), classCount(scene));
+  const model = buildModel(config, normalizeScene(scene, trainFrames), classCount(scene), backend);
   const geometry = new GeometryStage(model.geometry, views, config, stageStarts(config).semantic);
   const labels = new LabelStage(model, views, config, onProgress);
   return { model, stages: { views, geometry, labels } };
