@@ -39,13 +39,16 @@ if (!existsSync(worktree)) {
   git('worktree', 'add', '--detach', worktree, refSha);
   symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'));
   execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { cwd: worktree, stdio: 'inherit' });
+  if (existsSync(join(worktree, 'scripts', 'build-native.mjs')))
+    execFileSync(process.execPath, ['scripts/build-native.mjs'], { cwd: worktree, stdio: 'inherit' });
 }
 mkdirSync(join(worktree, 'bench', 'lib'), { recursive: true });
-// The old tree gets the driver written against its API (no src/model/ yet); HEAD runs its own.
-copyFileSync(
-  join(root, 'bench', 'lib', 'legacy', 'step-driver.ts'),
-  join(worktree, 'bench', 'lib', 'step-driver.ts'),
-);
+// A tree from before src/model/ gets the driver written against its API; newer trees get HEAD's.
+const legacy = !existsSync(join(worktree, 'src', 'model', 'model.ts'));
+const driver = legacy
+  ? join('bench', 'lib', 'legacy', 'step-driver.ts')
+  : join('bench', 'lib', 'step-driver.ts');
+copyFileSync(join(root, driver), join(worktree, 'bench', 'lib', 'step-driver.ts'));
 
 interface Times {
   geometry: number;

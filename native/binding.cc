@@ -57,8 +57,8 @@ napi_value undefined(napi_env env) {
 napi_value Gemm(napi_env env, napi_callback_info info) {
   Args a(env, info);
   GemmCall g{a.f(0), a.f(1), a.f(2), a.integer(3), a.integer(4), a.integer(5), a.flag(6), a.flag(7), a.f(8),
-             a.flag(9), a.flag(10)};
-  const int threads = a.integer(11);
+             a.flag(9), a.flag(10), a.f(11)};
+  const int threads = a.integer(12);
   if (a.ok) gemm(g, threads);
   return undefined(env);
 }

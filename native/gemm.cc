@@ -61,8 +61,10 @@ void packA(const float* a, int m, int k, bool transA, int i0, int p0, int kc, fl
 struct Epilogue {
   const float* bias;
   bool first;  // overwrite C (no earlier k-block and no accumulate)
-  bool last;   // add bias and apply ReLU
+  bool last;   // add bias, apply ReLU and the mask
   bool relu;
+  const float* mask;  // laid out like C (null: none)
+  const float* c0;    // start of C, to find a tile's place in the mask
 };
 
 /** acc = Ap·Bp over kc, then C tile (mv × nv at c, row stride ldc) updated as the epilogue says. */
@@ -90,6 +92,7 @@ inline void microKernel(int kc, const float* __restrict Ap, const float* __restr
   }
   for (int i = 0; i < mv; i++) {
     float* row = c + i * ldc;
+    const float* mrow = e.mask ? e.mask + (row - e.c0) : nullptr;
     v16 r0 = acc[i][0], r1 = acc[i][1];
     if (nv == NR) {
       if (!e.first) {
@@ -102,6 +105,10 @@ inline void microKernel(int kc, const float* __restrict Ap, const float* __restr
         if (e.relu) {
           r0 = r0 > 0 ? r0 : 0;
           r1 = r1 > 0 ? r1 : 0;
+        }
+        if (mrow) {
+          r0 = load16(mrow) > 0 ? r0 : 0;
+          r1 = load16(mrow + 16) > 0 ? r1 : 0;
         }
       }
       store16(row, r0);
@@ -118,6 +125,7 @@ inline void microKernel(int kc, const float* __restrict Ap, const float* __restr
         if (e.last) {
           v += bt[j];
           if (e.relu && v < 0) v = 0;
+          if (mrow && !(mrow[j] > 0)) v = 0;
         }
         row[j] = v;
       }
@@ -125,12 +133,14 @@ inline void microKernel(int kc, const float* __restrict Ap, const float* __restr
   }
 }
 
-/** k = 0: C = (C or 0) + bias, then ReLU. */
-void gemmNoK(float* c, int m, int n, const float* bias, bool accumulate, bool relu) {
+/** k = 0: C = (C or 0) + bias, then ReLU and the mask. */
+void gemmNoK(float* c, int m, int n, const float* bias, bool accumulate, bool relu, const float* mask) {
   for (int64_t i = 0; i < m; i++)
     for (int j = 0; j < n; j++) {
       float v = (accumulate ? c[i * n + j] : 0.0f) + (bias ? bias[j] : 0.0f);
-      c[i * n + j] = relu && v < 0 ? 0 : v;
+      if (relu && v < 0) v = 0;
+      if (mask && !(mask[i * n + j] > 0)) v = 0;
+      c[i * n + j] = v;
     }
 }
 
@@ -140,7 +150,7 @@ void gemm(const GemmCall& g, int threads) {
   const int m = g.m, n = g.n, k = g.k;
   if (m == 0 || n == 0) return;
   if (k == 0) {
-    gemmNoK(g.c, m, n, g.bias, g.accumulate, g.relu);
+    gemmNoK(g.c, m, n, g.bias, g.accumulate, g.relu, g.mask);
     return;
   }
   const int strips = (m + MR - 1) / MR;
@@ -161,7 +171,7 @@ void gemm(const GemmCall& g, int threads) {
     if (aBuf.size() < aNeed) aBuf.resize(aNeed);
     for (int p0 = 0; p0 < k; p0 += KC) {
       const int kc = std::min(KC, k - p0);
-      const Epilogue e{g.bias, p0 == 0 && !g.accumulate, p0 + kc == k, g.relu};
+      const Epilogue e{g.bias, p0 == 0 && !g.accumulate, p0 + kc == k, g.relu, g.mask, g.c};
       for (int q = q0; q < q1; q++) packB(g.b, n, k, g.transB, p0, kc, q * NR, bBuf.data() + (q - q0) * KC * NR);
       for (int sb = s0; sb < s1; sb += MC / MR) {
         const int se = std::min(s1, sb + MC / MR);

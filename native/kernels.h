@@ -10,6 +10,7 @@ struct GemmCall {
   bool transA, transB;
   const float* bias;
   bool accumulate, relu;
+  const float* mask;  // m×n: zero C where mask <= 0 (null: none)
 };
 
 struct VmCall {

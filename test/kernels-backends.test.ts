@@ -140,6 +140,18 @@ describe('wasm kernels match the TypeScript reference', () => {
           1e-5,
           tol,
         );
+        const mask = Float32Array.from(randn(rng, m * n), (v, i) => (i % 7 === 0 ? 0 : v));
+        check(
+          'gemm mask',
+          (be, put) => {
+            const c = put(new Float32Array(m * n));
+            be.gemm({ a: put(a), b: put(b), c, m, n, k, transA, transB, mask: put(mask) });
+            for (let i = 0; i < m * n; i++) assert.ok(mask[i]! > 0 || c[i] === 0, `masked C[${i}] = ${c[i]}`);
+            return [c];
+          },
+          1e-5,
+          tol,
+        );
       });
     }
   }

@@ -125,7 +125,9 @@ export class Mlp {
         batch: n,
         inDim: this.sizes[l]!,
         outDim: this.sizes[l + 1]!,
-        relu: l + 1 < L,
+        // dy arrives masked: the layer above zeroed its dx where this layer's ReLU output is 0.
+        relu: false,
+        maskDx: l > 0,
         accumulate: true,
       });
       if (!dx) return null;

@@ -45,6 +45,10 @@ export interface GemmArgs {
   accumulate?: boolean;
   /** Apply max(·, 0) to the final result. */
   relu?: boolean;
+  /**
+   * m×n: zero the final C where mask ≤ 0 (the backward of a ReLU whose output is `mask`, fused into the product).
+   */
+  mask?: F32 | null;
 }
 
 /** Fully connected layer y = act(x·w + b); w is stored inDim×outDim (row-major). */
@@ -83,6 +87,11 @@ export interface LinearBackwardArgs {
   inDim: number;
   outDim: number;
   relu?: boolean;
+  /**
+   * Zero dx where x ≤ 0: x is the previous layer's ReLU output, so dx leaves already masked for that layer's
+   * backward (which then runs without relu).
+   */
+  maskDx?: boolean;
   /** Add into dw / db instead of overwriting them (dx is always overwritten). */
   accumulate?: boolean;
 }

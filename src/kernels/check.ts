@@ -73,6 +73,7 @@ export function checkGemm(g: GemmArgs): void {
   checkLength('b', g.b, g.k * g.n);
   checkLength('c', g.c, g.m * g.n);
   if (g.bias) checkLength('bias', g.bias, g.n);
+  if (g.mask) checkLength('mask', g.mask, g.m * g.n);
 }
 
 /** Validates VM shapes and the per-point output / gradient buffer. */

@@ -69,6 +69,7 @@ export class TsBackend implements Backend {
   gemm(g: GemmArgs): void {
     checkGemm(g);
     gemmRef(g.a, g.b, g.c, g.m, g.n, g.k, g.transA, g.transB, g.bias ?? null, g.accumulate, g.relu);
+    if (g.mask) reluBackwardRef(g.mask, g.c, g.c, g.m * g.n);
   }
 
   /** y = max(x, 0). */

@@ -98,6 +98,7 @@ export class NativeBackend implements Backend {
       g.bias ?? null,
       b(g.accumulate),
       b(g.relu),
+      g.mask ?? null,
       this.threads,
     );
   }

@@ -239,6 +239,7 @@ export class WasmBackend implements Backend {
       },
       16,
     );
+    if (g.mask) this.reluBackward(g.mask, g.c, g.c, m * n);
   }
 
   /** y = max(x, 0). */
