@@ -9,6 +9,7 @@ import type { Vec3 } from '../rays/camera.ts';
 import { compute } from './compute.ts';
 import type { Param } from './params.ts';
 import { VmGrid } from './tensorf-vm.ts';
+import { Workspace } from './workspace.ts';
 
 const DENSITY_SHIFT = -10;
 const SH = SH_BASIS;
@@ -21,9 +22,11 @@ export interface GeometryFieldOptions {
   appearanceComponents: number;
 }
 
-/** What colour backward needs from the forward pass. */
+/** What colour backward needs from the forward pass (valid until the next colorForward). */
 export interface ColorTape {
   n: number;
+  /** Which colorForward call made it. */
+  generation: number;
   grid: Float32Array;
   dirs: Float32Array;
   feats: Float32Array;
@@ -46,10 +49,14 @@ export class GeometryField {
   readonly basis: Param;
   /** The backend that owns the parameters and runs the kernels. */
   readonly backend: Backend;
+  private readonly scratch: { feats: Workspace; coefs: Workspace; dCoefs: Workspace; dFeats: Workspace };
+  private generation = 0;
 
   constructor(opts: GeometryFieldOptions, rng: Rng, backend: Backend = compute()) {
     this.box = opts.box;
     this.backend = backend;
+    const ws = () => new Workspace(backend);
+    this.scratch = { feats: ws(), coefs: ws(), dCoefs: ws(), dFeats: ws() };
     const res = gridResolution(opts.box, opts.res);
     this.density = new VmGrid('density', opts.densityComponents, res, rng, 0.1, backend);
     this.appearance = new VmGrid('appearance', opts.appearanceComponents, res, rng, 0.1, backend);
@@ -109,13 +116,13 @@ export class GeometryField {
   colorForward(grid: Float32Array, dirs: Float32Array, n: number): ColorTape {
     const F = this.appearance.features;
     const O = 3 * SH;
-    const feats = new Float32Array(n * F);
+    const feats = this.scratch.feats.get(n * F);
     this.appearance.gather(grid, n, feats);
-    const coefs = new Float32Array(n * O);
+    const coefs = this.scratch.coefs.get(n * O);
     if (n > 0) this.backend.gemm({ a: feats, b: this.basis.data, c: coefs, m: n, n: O, k: F });
     const rgb = new Float32Array(n * 3);
     if (n > 0) this.backend.shColor({ coefs, dirs, n, rgb });
-    return { n, grid, dirs, feats, coefs, rgb };
+    return { n, generation: ++this.generation, grid, dirs, feats, coefs, rgb };
   }
 
   /** Accumulates appearance-grid and basis gradients from dRGB. */
@@ -124,12 +131,14 @@ export class GeometryField {
     const O = 3 * SH;
     const n = tape.n;
     if (n === 0) return;
-    const dCoef = new Float32Array(n * O);
+    if (tape.generation !== this.generation)
+      throw new Error('GeometryField.colorBackward: the tape is stale (another colorForward ran after it)');
+    const dCoef = this.scratch.dCoefs.get(n * O);
     const k = this.backend;
     k.shColorBackward({ dirs: tape.dirs, rgb: tape.rgb, gradRgb: dRgb, n, gradCoefs: dCoef });
     // dB += featsᵀ · dCoef, dFeats = dCoef · Bᵀ
     k.gemm({ a: tape.feats, b: dCoef, c: this.basis.grad, m: F, n: O, k: n, transA: true, accumulate: true });
-    const dFeats = new Float32Array(n * F);
+    const dFeats = this.scratch.dFeats.get(n * F);
     k.gemm({ a: dCoef, b: this.basis.data, c: dFeats, m: n, n: F, k: O, transB: true });
     this.appearance.scatter(tape.grid, n, dFeats);
   }

@@ -4,6 +4,7 @@ import type { Backend } from '../kernels/backend.ts';
 import { compute } from './compute.ts';
 import type { InputEncoding } from './frequency-encoding.ts';
 import type { Param } from './params.ts';
+import { Workspace } from './workspace.ts';
 
 /** Activations kept by forward for backward (views into the MLP's workspace: valid until its next forward). */
 export interface MlpTape {
@@ -13,22 +14,6 @@ export interface MlpTape {
   /** Output of each layer (post-ReLU for hidden layers). */
   outputs: Float32Array[];
   output: Float32Array;
-}
-
-/** A growable buffer in backend memory. */
-class Workspace {
-  private buf: Float32Array | null = null;
-
-  constructor(private readonly backend: Backend) {}
-
-  /** A view of at least n values (contents unspecified). */
-  get(n: number): Float32Array {
-    if (!this.buf || this.buf.length < n) {
-      if (this.buf) this.backend.free(this.buf);
-      this.buf = this.backend.alloc(Math.max(64, Math.ceil(n * 1.25)));
-    }
-    return this.buf.subarray(0, n);
-  }
 }
 
 /** An MLP with sizes [in, hidden…, out]; layer l has weight `${name}.W${l}` (in×out) and bias `${name}.b${l}`. */

@@ -99,15 +99,20 @@ export class VmGrid {
       const [a, b] = MATRIX_MODE[m]!;
       const [Ra0, Rb0, Ra1, Rb1] = [this.res[a]!, this.res[b]!, res[a]!, res[b]!];
       const out = new Float32Array(Ra1 * Rb1 * C);
+      const src = p.data;
       for (let jb = 0; jb < Rb1; jb++) {
         const [b0, b1, tb] = taps(jb, Rb0, Rb1);
         for (let ja = 0; ja < Ra1; ja++) {
           const [a0, a1, ta] = taps(ja, Ra0, Ra1);
+          const o00 = (b0 * Ra0 + a0) * C;
+          const o01 = (b0 * Ra0 + a1) * C;
+          const o10 = (b1 * Ra0 + a0) * C;
+          const o11 = (b1 * Ra0 + a1) * C;
+          const dst = (jb * Ra1 + ja) * C;
           for (let c = 0; c < C; c++) {
-            const at = (bb: number, aa: number) => p.data[(bb * Ra0 + aa) * C + c]!;
-            out[(jb * Ra1 + ja) * C + c] =
-              (at(b0, a0) * (1 - ta) + at(b0, a1) * ta) * (1 - tb) +
-              (at(b1, a0) * (1 - ta) + at(b1, a1) * ta) * tb;
+            out[dst + c] =
+              (src[o00 + c]! * (1 - ta) + src[o01 + c]! * ta) * (1 - tb) +
+              (src[o10 + c]! * (1 - ta) + src[o11 + c]! * ta) * tb;
           }
         }
       }
