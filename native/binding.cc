@@ -318,6 +318,27 @@ napi_value FrequencyEncode(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value Softplus(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  float* x = a.f(0);
+  const int n = a.integer(1);
+  const double shift = a.num(2);
+  float *pre = a.f(3), *out = a.f(4);
+  const int threads = a.integer(5);
+  if (a.ok) softplus(x, n, shift, pre, out, threads);
+  return undefined(env);
+}
+
+napi_value SoftplusBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  float *pre = a.f(0), *grad = a.f(1);
+  const int n = a.integer(2);
+  float* gradX = a.f(3);
+  const int threads = a.integer(4);
+  if (a.ok) softplusBackward(pre, grad, n, gradX, threads);
+  return undefined(env);
+}
+
 napi_value MarchRays(napi_env env, napi_callback_info info) {
   Args a(env, info);
   MarchCall c{};
@@ -383,6 +404,8 @@ NAPI_MODULE_INIT() {
              {"shColor", ShColor},
              {"shColorBackward", ShColorBackward},
              {"frequencyEncode", FrequencyEncode},
+             {"softplus", Softplus},
+             {"softplusBackward", SoftplusBackward},
              {"marchRays", MarchRays},
              {"simd", Simd}};
   for (const auto& f : fns) {

@@ -1,4 +1,5 @@
-// Element-wise kernels: ReLU and its backward, Adam, EMA (contiguous ranges per thread).
+// Element-wise kernels: ReLU and its backward, the density softplus and its backward, Adam, EMA (contiguous ranges
+// per thread).
 #include <vector>
 
 #include "kernels.h"
@@ -91,4 +92,22 @@ double tvPlane(const float* d, float* g, int rows, int cols, int comps, double w
   double total = 0;
   for (int r = 0; r < rows; r++) total += rowLoss[r];
   return total;
+}
+
+void softplus(const float* x, int64_t n, double shift, float* pre, float* out, int threads) {
+  ranges(threads, n, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; i++) {
+      // In double and rounded once at the store, like the reference.
+      const double s = static_cast<double>(x[i]) + shift;
+      pre[i] = static_cast<float>(s);
+      out[i] = static_cast<float>(s > 20 ? s : std::log1p(std::exp(s)));
+    }
+  });
+}
+
+void softplusBackward(const float* pre, const float* gradOut, int64_t n, float* gradX, int threads) {
+  ranges(threads, n, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; i++)
+      gradX[i] = static_cast<float>(static_cast<double>(gradOut[i]) / (1 + std::exp(-static_cast<double>(pre[i]))));
+  });
 }

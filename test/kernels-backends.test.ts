@@ -465,6 +465,25 @@ describe('frequency encoding kernel matches the reference', () => {
   }
 });
 
+describe('density softplus matches the reference', () => {
+  for (const n of [0, 1, 33, 70001]) {
+    it(`softplus and its backward on ${n} values`, () => {
+      const rng = new Rng(`softplus-${n}`);
+      // Pre-activations around the shift of −10, past the linear threshold and deep into the flat tail.
+      const x = Float32Array.from({ length: n }, () => rng.uniform(-40, 40));
+      const g = randn(rng, n);
+      check('softplus', (be, put) => {
+        const pre = put(new Float32Array(n));
+        const out = put(new Float32Array(n));
+        be.softplus({ x: put(x), n, shift: -10, pre, out });
+        const gradX = put(new Float32Array(n));
+        be.softplusBackward({ pre, gradOut: put(g), n, gradX });
+        return [pre, out, gradX];
+      });
+    });
+  }
+});
+
 describe('ray marching kernel matches the reference', () => {
   for (const [numRays, withOcc] of [
     [1, false],

@@ -18,6 +18,7 @@ import {
   softmaxRowsBackwardRef,
   softmaxRowsRef,
 } from '../src/kernels/reference/softmax.ts';
+import { softplusBackwardRef, softplusRef } from '../src/kernels/reference/softplus.ts';
 import { vmGatherRef, vmScatterRef } from '../src/kernels/reference/vm.ts';
 
 const H = 1e-6;
@@ -212,6 +213,24 @@ describe('finite-difference checks of the reference backward kernels (float64)',
       checkGrad('x', x, dx, loss);
     });
   }
+
+  it('softplus backward', () => {
+    const rng = new Rng('softplus');
+    const n = 40;
+    const x = Float64Array.from({ length: n }, () => rng.uniform(-25, 25));
+    const w = randn(rng, n);
+    const pre = new Float64Array(n);
+    const out = new Float64Array(n);
+    const loss = () => {
+      softplusRef(x, n, -3, pre, out);
+      return dot(out, w);
+    };
+    loss();
+    const grad = new Float64Array(n);
+    softplusBackwardRef(pre, w, n, grad);
+    // Past the linear threshold (20) the slope is 1 to within 2e-9, so the switch there does not show.
+    checkGrad('softplus', x, grad, loss);
+  });
 
   it('softmax rows backward', () => {
     const rng = new Rng('fd-softmax');

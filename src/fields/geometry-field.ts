@@ -83,11 +83,13 @@ export class GeometryField {
   /** Normalised scene coordinates → grid coordinates in [−1, 1]³. */
   toGrid(xyz: Float32Array, n: number): Float32Array {
     const out = new Float32Array(n * 3);
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < 3; k++) {
-        out[i * 3 + k] =
-          (2 * (xyz[i * 3 + k]! - this.box.min[k]!)) / (this.box.max[k]! - this.box.min[k]!) - 1;
-      }
+    const { min, max } = this.box;
+    const [m0, m1, m2] = [min[0], min[1], min[2]];
+    const [e0, e1, e2] = [max[0] - m0, max[1] - m1, max[2] - m2];
+    for (let i = 0; i < n * 3; i += 3) {
+      out[i] = (2 * (xyz[i]! - m0)) / e0 - 1;
+      out[i + 1] = (2 * (xyz[i + 1]! - m1)) / e1 - 1;
+      out[i + 2] = (2 * (xyz[i + 2]! - m2)) / e2 - 1;
     }
     return out;
   }
@@ -97,18 +99,14 @@ export class GeometryField {
     const pre = new Float32Array(n);
     this.density.gather(grid, n, pre, true);
     const sigma = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const s = pre[i]! + DENSITY_SHIFT;
-      pre[i] = s;
-      sigma[i] = s > 20 ? s : Math.log1p(Math.exp(s));
-    }
+    this.backend.softplus({ x: pre, n, shift: DENSITY_SHIFT, pre, out: sigma });
     return { sigma, pre };
   }
 
   /** Accumulates density-grid gradients from dσ. */
   densityBackward(grid: Float32Array, n: number, pre: Float32Array, dSigma: Float32Array): void {
     const g = new Float32Array(n);
-    for (let i = 0; i < n; i++) g[i] = dSigma[i]! / (1 + Math.exp(-pre[i]!));
+    this.backend.softplusBackward({ pre, gradOut: dSigma, n, gradX: g });
     this.density.scatter(grid, n, g, true);
   }
 

@@ -341,6 +341,26 @@ export interface ShColorBackwardArgs {
   gradCoefs: F32;
 }
 
+/** The density activation: pre = x + shift, out = softplus(pre) (= pre above 20), computed in double precision. */
+export interface SoftplusArgs {
+  x: F32;
+  n: number;
+  shift: number;
+  /** n shifted inputs, kept for the backward (may alias x). */
+  pre: F32;
+  /** n outputs. */
+  out: F32;
+}
+
+/** Backward of softplus: gradX = gradOut · sigmoid(pre). */
+export interface SoftplusBackwardArgs {
+  pre: F32;
+  gradOut: F32;
+  n: number;
+  /** n gradients (overwritten; may alias gradOut). */
+  gradX: F32;
+}
+
 /** Frequency encoding: row (x, sin(2^k·π·x), cos(2^k·π·x) for k < F), blocks of dim values each. */
 export interface FrequencyEncodeArgs {
   /** n×dim inputs. */
@@ -449,6 +469,10 @@ export interface Backend {
   shColor(args: ShColorArgs): void;
   /** Backward of shColor. */
   shColorBackward(args: ShColorBackwardArgs): void;
+  /** Density activation: shift, then softplus. */
+  softplus(args: SoftplusArgs): void;
+  /** Backward of softplus. */
+  softplusBackward(args: SoftplusBackwardArgs): void;
   /** Frequency encoding of coordinates (the label MLPs' input). */
   frequencyEncode(args: FrequencyEncodeArgs): void;
   /** Ray marching: counts samples per ray, or fills their positions (see MarchArgs). */

@@ -20,6 +20,8 @@ import type {
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
+  SoftplusArgs,
+  SoftplusBackwardArgs,
   TvArgs,
   VmGatherArgs,
   VmScatterArgs,
@@ -259,6 +261,23 @@ export function checkFrequencyEncode(a: FrequencyEncodeArgs): void {
   checkCount('frequencies', a.frequencies);
   checkLength('x', a.x, a.n * a.dim);
   checkLength('out', a.out, a.n * a.dim * (1 + 2 * a.frequencies));
+}
+
+/** Validates softplus buffers. */
+export function checkSoftplus(a: SoftplusArgs): void {
+  checkCount('n', a.n);
+  checkLength('x', a.x, a.n);
+  checkLength('pre', a.pre, a.n);
+  checkLength('out', a.out, a.n);
+  if (!Number.isFinite(a.shift)) throw new RangeError(`shift must be finite, got ${a.shift}`);
+}
+
+/** Validates softplusBackward buffers. */
+export function checkSoftplusBackward(a: SoftplusBackwardArgs): void {
+  checkCount('n', a.n);
+  checkLength('pre', a.pre, a.n);
+  checkLength('gradOut', a.gradOut, a.n);
+  checkLength('gradX', a.gradX, a.n);
 }
 
 /** Validates marchRays buffers (the fill call needs rayStart from the counting call). */

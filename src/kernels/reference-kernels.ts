@@ -9,6 +9,8 @@ import type {
   ShColorArgs,
   ShColorBackwardArgs,
   SlowFastArgs,
+  SoftplusArgs,
+  SoftplusBackwardArgs,
   TvArgs,
 } from './backend.ts';
 import * as chk from './check.ts';
@@ -16,12 +18,20 @@ import { frequencyEncodeRef } from './reference/encoding.ts';
 import { marchRaysRef } from './reference/march.ts';
 import { shColorBackwardRef, shColorRef } from './reference/sh.ts';
 import { slowFastRef } from './reference/slow-fast.ts';
+import { softplusBackwardRef, softplusRef } from './reference/softplus.ts';
 import { tvPlaneRef } from './reference/tv.ts';
 
 /** Kernels with a reference only. */
 export type ReferenceOnlyKernels = Pick<
   Backend,
-  'slowFast' | 'tvPlane' | 'shColor' | 'shColorBackward' | 'frequencyEncode' | 'marchRays'
+  | 'slowFast'
+  | 'tvPlane'
+  | 'shColor'
+  | 'shColorBackward'
+  | 'softplus'
+  | 'softplusBackward'
+  | 'frequencyEncode'
+  | 'marchRays'
 >;
 
 /** Argument-checked reference versions of the ReferenceOnlyKernels. */
@@ -53,6 +63,14 @@ export const referenceKernels: ReferenceOnlyKernels = {
   shColorBackward(a: ShColorBackwardArgs): void {
     chk.checkShColorBackward(a);
     shColorBackwardRef(a.dirs, a.rgb, a.gradRgb, a.n, a.gradCoefs);
+  },
+  softplus(a: SoftplusArgs): void {
+    chk.checkSoftplus(a);
+    softplusRef(a.x, a.n, a.shift, a.pre, a.out);
+  },
+  softplusBackward(a: SoftplusBackwardArgs): void {
+    chk.checkSoftplusBackward(a);
+    softplusBackwardRef(a.pre, a.gradOut, a.n, a.gradX);
   },
   frequencyEncode(a: FrequencyEncodeArgs): void {
     chk.checkFrequencyEncode(a);

@@ -237,6 +237,10 @@ export class TsBackend implements Backend {
   readonly shColor = referenceKernels.shColor;
   /** SH colour backward by the reference. */
   readonly shColorBackward = referenceKernels.shColorBackward;
+  /** Density activation (the checked reference). */
+  readonly softplus = referenceKernels.softplus;
+  /** Its backward (the checked reference). */
+  readonly softplusBackward = referenceKernels.softplusBackward;
   /** Frequency encoding by the reference. */
   readonly frequencyEncode = referenceKernels.frequencyEncode;
   /** Ray marching by the reference. */

@@ -119,17 +119,23 @@ export class LabelStage {
     const s = cachedSamplesOf(this.cache!, used);
     const tape = this.semantic.forward(s.xyz, s.weights.length);
     const r = renderSemantic(tape.output, this.classes, s.weights, s.rayStart);
-    const each = <T>(f: (v: ViewPixels, p: number) => T): T[] =>
-      used.flatMap(([view, pixels]) => Array.from(pixels, (p) => f(this.views[view]!, p)));
-    const conf = Float32Array.from(each((v, p) => v.confidence[p]!));
-    const l = segments
-      ? segmentConsistency(r.logProbs, this.classes, Int32Array.from(each((v, p) => v.instance![p]!)), conf)
-      : semanticCrossEntropy(
-          r.logProbs,
-          this.classes,
-          Uint16Array.from(each((v, p) => v.semantic![p]!)),
-          conf,
-        );
+    const count = used.reduce((sum, [, pixels]) => sum + pixels.length, 0);
+    const conf = new Float32Array(count);
+    const ids = segments ? new Int32Array(count) : null;
+    const classes = segments ? null : new Uint16Array(count);
+    let j = 0;
+    for (const [view, pixels] of used) {
+      const v = this.views[view]!;
+      for (let i = 0; i < pixels.length; i++, j++) {
+        const p = pixels[i]!;
+        conf[j] = v.confidence[p]!;
+        if (ids) ids[j] = v.instance![p]!;
+        else classes![j] = v.semantic![p]!;
+      }
+    }
+    const l = ids
+      ? segmentConsistency(r.logProbs, this.classes, ids, conf)
+      : semanticCrossEntropy(r.logProbs, this.classes, classes!, conf);
     // The losses average over their pixels: rescale to `weight` × sum / denominator.
     const scale = (weight * conf.length) / denominator;
     for (let i = 0; i < l.dLogProbs.length; i++) l.dLogProbs[i]! *= scale;

@@ -75,10 +75,12 @@ export function cachedSamplesOf(cache: SampleCache, groups: [number, ArrayLike<n
   let j = 0;
   for (const [view, pixels] of groups) {
     const v = cache.views[view]!;
+    const vx = v.xyz;
+    const vw = v.weight;
     for (let i = 0; i < pixels.length; i++, j++) {
       const p = pixels[i]!;
-      xyz.set(v.xyz.subarray(p * k * 3, (p + 1) * k * 3), j * k * 3);
-      weights.set(v.weight.subarray(p * k, (p + 1) * k), j * k);
+      for (let q = 0; q < k * 3; q++) xyz[j * k * 3 + q] = vx[p * k * 3 + q]!;
+      for (let q = 0; q < k; q++) weights[j * k + q] = vw[p * k + q]!;
       rayStart[j + 1] = (j + 1) * k;
     }
   }

@@ -29,6 +29,8 @@ export interface NativeAddon {
   tvPlane(...args: Arg[]): number;
   shColor(...args: Arg[]): void;
   shColorBackward(...args: Arg[]): void;
+  softplus(...args: Arg[]): void;
+  softplusBackward(...args: Arg[]): void;
   frequencyEncode(...args: Arg[]): void;
   marchRays(...args: Arg[]): void;
   /** The SIMD instruction set the addon was compiled for. */

@@ -29,6 +29,8 @@ import type {
   SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
+  SoftplusArgs,
+  SoftplusBackwardArgs,
   TvArgs,
   VmGatherArgs,
   VmScatterArgs,
@@ -315,6 +317,18 @@ export class NativeBackend implements Backend {
   }
 
   /** Frequency encoding (double-angle recurrences in double precision), rows split among threads. */
+  softplus(a: SoftplusArgs): void {
+    chk.checkSoftplus(a);
+    this.k.softplus(a.x, a.n, a.shift, a.pre, a.out, this.threads);
+  }
+
+  /** Density activation backward. */
+  softplusBackward(a: SoftplusBackwardArgs): void {
+    chk.checkSoftplusBackward(a);
+    this.k.softplusBackward(a.pre, a.gradOut, a.n, a.gradX, this.threads);
+  }
+
+  /** Frequency encoding. */
   frequencyEncode(a: FrequencyEncodeArgs): void {
     chk.checkFrequencyEncode(a);
     this.k.frequencyEncode(a.x, a.n, a.dim, a.frequencies, a.out, this.threads);

@@ -557,6 +557,10 @@ export class WasmBackend implements Backend {
   readonly shColor = referenceKernels.shColor;
   /** SH colour backward by the reference on the calling thread (no WASM kernel). */
   readonly shColorBackward = referenceKernels.shColorBackward;
+  /** Density activation by the reference on the calling thread (no WASM kernel). */
+  readonly softplus = referenceKernels.softplus;
+  /** Its backward by the reference on the calling thread (no WASM kernel). */
+  readonly softplusBackward = referenceKernels.softplusBackward;
   /** Frequency encoding by the reference on the calling thread (no WASM kernel). */
   readonly frequencyEncode = referenceKernels.frequencyEncode;
   /** Ray marching by the reference on the calling thread (no WASM kernel). */
