@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../src/core/rng.ts';
+import { createBackend } from '../src/kernels/index.ts';
 import { associativeEmbedding } from '../src/losses/associative-embedding.ts';
 import { concentration } from '../src/losses/concentration.ts';
 import { vanillaContrastive } from '../src/losses/contrastive.ts';
@@ -149,4 +150,10 @@ test('linear assignment: gradient matches finite differences for a fixed assignm
   const p = linearAssignment({ data: peaked, n, d: K }, l, conf);
   assert.equal(p.loss, 0);
   for (const [label, slot] of p.assignment) assert.equal(slot, (label * 3) % K);
+  // On float32 logits with a backend the slot softmax runs on its kernel: same assignment, same loss to float precision.
+  const backend = createBackend({ kind: 'auto' });
+  const onBackend = linearAssignment({ data: Float32Array.from(logits), n, d: K }, l, conf, backend);
+  backend.dispose();
+  assert.deepEqual(onBackend.assignment, r.assignment);
+  assert.ok(Math.abs(onBackend.loss - r.loss) < 1e-5 * (1 + r.loss), `${onBackend.loss} vs ${r.loss}`);
 });

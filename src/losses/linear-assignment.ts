@@ -4,6 +4,9 @@
  * slot probability, and the matched slots become cross-entropy targets weighted by confidence.
  */
 import { munkres } from 'munkres';
+import type { Backend } from '../kernels/backend.ts';
+import { softmaxRowsRef } from '../kernels/reference/softmax.ts';
+import type { Num } from '../kernels/reference/types.ts';
 import type { Embeddings, LossWithGrad } from './embedding-loss.ts';
 
 /** The loss, its gradient w.r.t. the logits, and the slot each segment label was assigned. */
@@ -11,20 +14,16 @@ export interface LinearAssignmentResult extends LossWithGrad {
   assignment: Map<number, number>;
 }
 
-/** Row-wise softmax of n×k logits. */
-function softmaxRows(logits: Embeddings): Float64Array {
+/** Row-wise softmax of n×k logits: on the backend for float32 logits, else the double-precision reference. */
+function slotProbabilities(logits: Embeddings, backend?: Backend): Num {
   const { n, d: k } = logits;
-  const p = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < k; j++) max = Math.max(max, logits.data[i * k + j]!);
-    let z = 0;
-    for (let j = 0; j < k; j++) {
-      p[i * k + j] = Math.exp(logits.data[i * k + j]! - max);
-      z += p[i * k + j]!;
-    }
-    for (let j = 0; j < k; j++) p[i * k + j]! /= z;
+  if (backend && logits.data instanceof Float32Array) {
+    const p = new Float32Array(n * k);
+    if (n > 0) backend.softmaxRows({ x: logits.data.subarray(0, n * k), rows: n, cols: k, y: p });
+    return p;
   }
+  const p = new Float64Array(n * k);
+  softmaxRowsRef(Float64Array.from(logits.data), n, k, p);
   return p;
 }
 
@@ -33,6 +32,7 @@ export function linearAssignment(
   logits: Embeddings,
   labels: ArrayLike<number>,
   confidence: ArrayLike<number>,
+  backend?: Backend,
 ): LinearAssignmentResult {
   const { n, d: k } = logits;
   const grad = new Float64Array(n * k);
@@ -40,7 +40,7 @@ export function linearAssignment(
   if (n === 0) return { loss: 0, grad, assignment };
   const unique = [...new Set(Array.from(labels))].sort((a, b) => a - b).slice(0, k);
   const row = new Map(unique.map((l, r) => [l, r]));
-  const p = softmaxRows(logits);
+  const p = slotProbabilities(logits, backend);
   const cost = unique.map(() => new Float64Array(k));
   const counts = new Float64Array(unique.length);
   for (let i = 0; i < n; i++) {

@@ -63,7 +63,13 @@ export function renderLabels(
       heaviestSamples(r.weighted, j, K, model.geometry.weightThreshold, xyz, weights, j);
     }
     toLabelBox(model.labelBox, xyz, m * K);
-    const sem = renderSemantic(model.semantic.forward(xyz, m * K).output, C, weights, rayStart);
+    const sem = renderSemantic(
+      model.semantic.forward(xyz, m * K).output,
+      C,
+      weights,
+      rayStart,
+      model.backend,
+    );
     out.semanticProbs.set(sem.probs, p0 * C);
     for (let j = 0; j < m; j++) {
       let best = 0;

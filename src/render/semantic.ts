@@ -1,7 +1,10 @@
 /**
  * Semantic rendering (paper eq. 1 applied to class distributions): per-sample softmax, composited with the
- * frozen ray weights, renormalised by the weight sum, then log(· + 1e-8), and its backward to the logits.
+ * frozen ray weights, renormalised by the weight sum, then log(· + 1e-8), and its backward to the logits. The
+ * per-sample work (softmax, compositing and their backwards) runs on the backend's kernels.
  */
+import { compute } from '../fields/compute.ts';
+import type { Backend } from '../kernels/backend.ts';
 
 /** Rendered class distribution per ray, with what the backward pass needs. */
 export interface SemanticRender {
@@ -25,32 +28,27 @@ export function renderSemantic(
   classes: number,
   weights: Float32Array,
   rayStart: Int32Array,
+  backend: Backend = compute(),
 ): SemanticRender {
   const nRays = rayStart.length - 1;
   const nS = weights.length;
   const C = classes;
   const sampleProbs = new Float32Array(nS * C);
-  for (let i = 0; i < nS; i++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < C; c++) max = Math.max(max, logits[i * C + c]!);
-    let z = 0;
-    for (let c = 0; c < C; c++) {
-      const e = Math.exp(logits[i * C + c]! - max);
-      sampleProbs[i * C + c] = e;
-      z += e;
-    }
-    for (let c = 0; c < C; c++) sampleProbs[i * C + c]! /= z;
-  }
+  if (nS > 0) backend.softmaxRows({ x: logits.subarray(0, nS * C), rows: nS, cols: C, y: sampleProbs });
   const probs = new Float32Array(nRays * C);
+  backend.compositeValues({
+    weights,
+    values: sampleProbs,
+    channels: C,
+    rayStart,
+    numRays: nRays,
+    out: probs,
+  });
   const logProbs = new Float32Array(nRays * C);
   const weightSum = new Float32Array(nRays);
   for (let r = 0; r < nRays; r++) {
     let W = 0;
-    for (let i = rayStart[r]!; i < rayStart[r + 1]!; i++) {
-      const w = weights[i]!;
-      W += w;
-      for (let c = 0; c < C; c++) probs[r * C + c]! += w * sampleProbs[i * C + c]!;
-    }
+    for (let i = rayStart[r]!; i < rayStart[r + 1]!; i++) W += weights[i]!;
     weightSum[r] = W;
     for (let c = 0; c < C; c++) {
       if (W > 0) probs[r * C + c]! /= W;
@@ -66,27 +64,37 @@ export function renderSemanticBackward(
   weights: Float32Array,
   rayStart: Int32Array,
   dLogProbs: Float32Array,
+  backend: Backend = compute(),
 ): Float32Array {
   const C = render.classes;
-  const dLogits = new Float32Array(weights.length * C);
-  const dProb = new Float64Array(C);
-  const g = new Float64Array(C);
-  for (let r = 0; r < render.nRays; r++) {
+  const n = render.nRays;
+  // d/d(composited probs) of log(probs / W + ε); rays without weight pass nothing on.
+  const dComposite = new Float32Array(n * C);
+  for (let r = 0; r < n; r++) {
     const W = render.weightSum[r]!;
     if (W <= 0) continue;
-    for (let c = 0; c < C; c++) dProb[c] = dLogProbs[r * C + c]! / (render.probs[r * C + c]! + EPS) / W;
-    for (let i = rayStart[r]!; i < rayStart[r + 1]!; i++) {
-      const w = weights[i]!;
-      let dot = 0;
-      for (let c = 0; c < C; c++) {
-        g[c] = w * dProb[c]!;
-        dot += g[c]! * render.sampleProbs[i * C + c]!;
-      }
-      for (let c = 0; c < C; c++) {
-        const p = render.sampleProbs[i * C + c]!;
-        dLogits[i * C + c] = p * (g[c]! - dot);
-      }
-    }
+    for (let c = 0; c < C; c++)
+      dComposite[r * C + c] = dLogProbs[r * C + c]! / (render.probs[r * C + c]! + EPS) / W;
   }
-  return dLogits;
+  const nS = weights.length;
+  const dSampleProbs = new Float32Array(nS * C);
+  backend.compositeValuesBackward({
+    weights,
+    values: render.sampleProbs,
+    channels: C,
+    rayStart,
+    numRays: n,
+    gradOut: dComposite,
+    gradWeights: null,
+    gradValues: dSampleProbs,
+  });
+  if (nS > 0)
+    backend.softmaxRowsBackward({
+      y: render.sampleProbs,
+      gradY: dSampleProbs,
+      rows: nS,
+      cols: C,
+      gradX: dSampleProbs,
+    });
+  return dSampleProbs;
 }

@@ -22,7 +22,7 @@ export interface RenderedBatch {
   temperature?: number;
   /** Factor on the slow-fast softmax logits; default 1. */
   logitScale?: number;
-  /** Backend for the losses that have a kernel (slow-fast); the double-precision reference without one. */
+  /** Backend for the losses that use kernels (slow-fast, linear assignment's softmax); the double-precision reference without one. */
   backend?: Backend;
 }
 
@@ -77,6 +77,6 @@ export function instanceLoss(name: InstanceLossName, b: RenderedBatch): LossWith
     case 'margin':
       return marginContrastive(all, b.labels);
     case 'linear-assignment':
-      return linearAssignment(all, b.labels, b.confidence);
+      return linearAssignment(all, b.labels, b.confidence, b.backend);
   }
 }

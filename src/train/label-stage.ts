@@ -118,7 +118,7 @@ export class LabelStage {
     if (used.length === 0) return Number.NaN;
     const s = cachedSamplesOf(this.cache!, used);
     const tape = this.semantic.forward(s.xyz, s.weights.length);
-    const r = renderSemantic(tape.output, this.classes, s.weights, s.rayStart);
+    const r = renderSemantic(tape.output, this.classes, s.weights, s.rayStart, this.model.backend);
     const count = used.reduce((sum, [, pixels]) => sum + pixels.length, 0);
     const conf = new Float32Array(count);
     const ids = segments ? new Int32Array(count) : null;
@@ -139,7 +139,8 @@ export class LabelStage {
     // The losses average over their pixels: rescale to `weight` × sum / denominator.
     const scale = (weight * conf.length) / denominator;
     for (let i = 0; i < l.dLogProbs.length; i++) l.dLogProbs[i]! *= scale;
-    this.semantic.backward(tape, renderSemanticBackward(r, s.weights, s.rayStart, l.dLogProbs));
+    const dLogits = renderSemanticBackward(r, s.weights, s.rayStart, l.dLogProbs, this.model.backend);
+    this.semantic.backward(tape, dLogits);
     return l.loss * scale;
   }
 
