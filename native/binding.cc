@@ -275,6 +275,21 @@ napi_value SlowFast(napi_env env, napi_callback_info info) {
   return r;
 }
 
+napi_value VanillaContrastive(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  float* emb = a.f(0);
+  int32_t* labels = a.i32(1);
+  const int n = a.integer(2), d = a.integer(3);
+  const double gp = a.num(4), gn = a.num(5);
+  float* grad = a.f(6);
+  const int threads = a.integer(7);
+  double loss = 0;
+  if (a.ok) loss = vanillaContrastive(emb, labels, n, d, gp, gn, grad, threads);
+  napi_value r;
+  napi_create_double(env, loss, &r);
+  return r;
+}
+
 napi_value TvPlane(napi_env env, napi_callback_info info) {
   Args a(env, info);
   float *d = a.f(0), *g = a.f(1);
@@ -400,6 +415,7 @@ NAPI_MODULE_INIT() {
              {"softmaxRows", SoftmaxRows},
              {"softmaxRowsBackward", SoftmaxRowsBackward},
              {"slowFast", SlowFast},
+             {"vanillaContrastive", VanillaContrastive},
              {"tvPlane", TvPlane},
              {"shColor", ShColor},
              {"shColorBackward", ShColorBackward},

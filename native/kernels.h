@@ -74,6 +74,8 @@ void shColorBackward(const float* dirs, const float* rgb, const float* gradRgb, 
 
 /** Frequency encoding (x, sin(2^k·π·x), cos(2^k·π·x)) of n rows of dim values. */
 void frequencyEncode(const float* x, int n, int dim, int frequencies, float* out, int threads);
+double vanillaContrastive(const float* emb, const int32_t* labels, int n, int d, double gammaPositive,
+                          double gammaNegative, float* grad, int threads);
 void softplus(const float* x, int64_t n, double shift, float* pre, float* out, int threads);
 void softplusBackward(const float* pre, const float* gradOut, int64_t n, float* gradX, int threads);
 

@@ -138,3 +138,76 @@ double slowFast(const float* fast, const float* slow, int n1, int n2, int d, con
   for (double l : rowLoss) loss += l;
   return loss / nValid;
 }
+
+namespace {
+/** For row i: x[j] = −γ_ij‖e_i − e_j‖², sim = e^x, l = e^(sim − 1) for every j (vector exps). */
+void vanillaRow(const float* emb, const int32_t* labels, int n, int d, float gp, float gn, int i, float* x,
+                float* sim, float* l) {
+  const float* ei = emb + static_cast<int64_t>(i) * d;
+  for (int j = 0; j < n; j++) {
+    const float* ej = emb + static_cast<int64_t>(j) * d;
+    float acc = 0;
+    for (int k = 0; k < d; k++) {
+      const float t = ei[k] - ej[k];
+      acc += t * t;
+    }
+    x[j] = -(labels[j] == labels[i] ? gp : gn) * acc;
+  }
+  expAffine(x, 1.0f, 0.0f, sim, n);
+  expAffine(sim, 1.0f, -1.0f, l, n);
+}
+}  // namespace
+
+double vanillaContrastive(const float* emb, const int32_t* labels, int n, int d, double gammaPositive,
+                          double gammaNegative, float* grad, int threads) {
+  for (int64_t i = 0; i < static_cast<int64_t>(n) * d; i++) grad[i] = 0;
+  if (n == 0) return 0;
+  const float gp = static_cast<float>(gammaPositive), gn = static_cast<float>(gammaNegative);
+  std::vector<double> zAll(n), zPos(n), rowLoss(n);
+  const int T = threadsFor(threads, static_cast<int64_t>(n) * n, 1 << 14);
+  // Pass 1, per anchor: its softmax sums and loss.
+  parallel(T, [&](int t, int TT) {
+    int64_t lo, hi;
+    share(n, t, TT, lo, hi);
+    std::vector<float> x(n + 16), sim(n + 16), l(n + 16);
+    for (int64_t i = lo; i < hi; i++) {
+      vanillaRow(emb, labels, n, d, gp, gn, static_cast<int>(i), x.data(), sim.data(), l.data());
+      double all = 0, pos = 0;
+      for (int j = 0; j < n; j++) {
+        all += l[j];
+        if (labels[j] == labels[i] && j != i) pos += l[j];
+      }
+      zAll[i] = all;
+      zPos[i] = pos;
+      rowLoss[i] = pos > 0 ? -std::log(pos / all) : 0;
+    }
+  });
+  // Pass 2, per row: the gradient from every pair it is in, as anchor and as partner (sim is symmetric).
+  parallel(T, [&](int t, int TT) {
+    int64_t lo, hi;
+    share(n, t, TT, lo, hi);
+    std::vector<float> x(n + 16), sim(n + 16), l(n + 16);
+    for (int64_t i = lo; i < hi; i++) {
+      vanillaRow(emb, labels, n, d, gp, gn, static_cast<int>(i), x.data(), sim.data(), l.data());
+      const float* ei = emb + i * d;
+      float* g = grad + i * d;
+      for (int j = 0; j < n; j++) {
+        if (j == i) continue;
+        const bool same = labels[j] == labels[i];
+        const double gamma = same ? gammaPositive : gammaNegative;
+        double c = 0;
+        for (const int a : {static_cast<int>(i), j}) {
+          if (zPos[a] == 0) continue;
+          const double dLdSim = -((same ? l[j] / zPos[a] : 0) - l[j] / zAll[a]) / n;
+          c += dLdSim * -2 * gamma * sim[j];
+        }
+        const float cf = static_cast<float>(c);
+        const float* ej = emb + static_cast<int64_t>(j) * d;
+        for (int k = 0; k < d; k++) g[k] += cf * (ei[k] - ej[k]);
+      }
+    }
+  });
+  double loss = 0;
+  for (double v : rowLoss) loss += v;
+  return loss / n;
+}

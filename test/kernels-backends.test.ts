@@ -465,6 +465,43 @@ describe('frequency encoding kernel matches the reference', () => {
   }
 });
 
+describe('vanilla contrastive loss matches the reference', () => {
+  for (const [n, d] of [
+    [0, 3],
+    [1, 3],
+    [9, 2],
+    [300, 3],
+  ] as const) {
+    it(`vanillaContrastive ${n}×${d}`, () => {
+      const rng = new Rng(`vanilla-${n}`);
+      const emb = randn(rng, n * d, 0.7);
+      // Label 99 appears once: an anchor without positives adds nothing, but still appears in others' sums.
+      const labels = Int32Array.from({ length: n }, (_, i) => (i === 0 ? 99 : rng.int(4)));
+      let loss = Number.NaN;
+      check(
+        'vanillaContrastive',
+        (be, put) => {
+          const grad = put(new Float32Array(n * d));
+          const l = be.vanillaContrastive({
+            emb: put(emb),
+            labels,
+            n,
+            d,
+            gammaPositive: 0.01,
+            gammaNegative: 1,
+            grad,
+          });
+          if (be === ts) loss = l;
+          else assert.ok(Math.abs(l - loss) < 1e-5 * (1 + Math.abs(loss)), `loss ${l} vs ${loss}`);
+          return [grad];
+        },
+        1e-4,
+        1e-6,
+      );
+    });
+  }
+});
+
 describe('density softplus matches the reference', () => {
   for (const n of [0, 1, 33, 70001]) {
     it(`softplus and its backward on ${n} values`, () => {

@@ -308,6 +308,22 @@ export interface SlowFastArgs {
   grad: F32;
 }
 
+/**
+ * Vanilla contrastive loss (paper eq. 3) over the n rows of one image: sim = exp(−γ‖e_i − e_j‖²), γ =
+ * gammaPositive within a label and gammaNegative across, per anchor −log(Σ_pos e^sim / Σ_all e^sim), mean over rows.
+ */
+export interface VanillaContrastiveArgs {
+  /** n×d embeddings. */
+  emb: F32;
+  labels: I32;
+  n: number;
+  d: number;
+  gammaPositive: number;
+  gammaNegative: number;
+  /** n×d gradient (overwritten). */
+  grad: F32;
+}
+
 /** Total variation of one channel-last plane (rows × cols × comps), weighted; gradient added into grad. */
 export interface TvArgs {
   data: F32;
@@ -463,6 +479,8 @@ export interface Backend {
 
   /** Slow-fast contrastive loss; writes the gradient and returns the loss. */
   slowFast(args: SlowFastArgs): number;
+  /** Vanilla contrastive loss; writes the gradient and returns the loss. */
+  vanillaContrastive(args: VanillaContrastiveArgs): number;
   /** weight × (mean squared horizontal + mean squared vertical neighbour difference); adds its gradient. */
   tvPlane(args: TvArgs): number;
   /** View-dependent colour from SH coefficients. */

@@ -23,6 +23,7 @@ import type {
   SoftplusArgs,
   SoftplusBackwardArgs,
   TvArgs,
+  VanillaContrastiveArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from './backend.ts';
@@ -226,6 +227,17 @@ export function checkSlowFast(a: SlowFastArgs): void {
   checkLength('slowLabels', a.slowLabels, a.n2);
   checkLength('grad', a.grad, a.n1 * a.d);
   if (!(a.temperature > 0)) throw new RangeError(`temperature must be > 0, got ${a.temperature}`);
+}
+
+/** Validates vanillaContrastive buffers. */
+export function checkVanillaContrastive(a: VanillaContrastiveArgs): void {
+  checkCount('n', a.n);
+  checkCount('d', a.d);
+  checkLength('emb', a.emb, a.n * a.d);
+  checkLength('labels', a.labels, a.n);
+  checkLength('grad', a.grad, a.n * a.d);
+  if (!(a.gammaPositive >= 0 && a.gammaNegative >= 0))
+    throw new RangeError(`gammas must be >= 0, got ${a.gammaPositive} / ${a.gammaNegative}`);
 }
 
 /** Validates tvPlane buffers. */

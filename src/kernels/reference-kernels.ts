@@ -12,8 +12,10 @@ import type {
   SoftplusArgs,
   SoftplusBackwardArgs,
   TvArgs,
+  VanillaContrastiveArgs,
 } from './backend.ts';
 import * as chk from './check.ts';
+import { vanillaContrastiveRef } from './reference/contrastive.ts';
 import { frequencyEncodeRef } from './reference/encoding.ts';
 import { marchRaysRef } from './reference/march.ts';
 import { shColorBackwardRef, shColorRef } from './reference/sh.ts';
@@ -25,6 +27,7 @@ import { tvPlaneRef } from './reference/tv.ts';
 export type ReferenceOnlyKernels = Pick<
   Backend,
   | 'slowFast'
+  | 'vanillaContrastive'
   | 'tvPlane'
   | 'shColor'
   | 'shColorBackward'
@@ -51,6 +54,10 @@ export const referenceKernels: ReferenceOnlyKernels = {
       a.logitScale,
       a.grad,
     );
+  },
+  vanillaContrastive(a: VanillaContrastiveArgs): number {
+    chk.checkVanillaContrastive(a);
+    return vanillaContrastiveRef(a.emb, a.labels, a.n, a.d, a.gammaPositive, a.gammaNegative, a.grad);
   },
   tvPlane(a: TvArgs): number {
     chk.checkTv(a);

@@ -231,6 +231,8 @@ export class TsBackend implements Backend {
 
   /** Slow-fast loss by the reference. */
   readonly slowFast = referenceKernels.slowFast;
+  /** Vanilla contrastive loss (the checked reference). */
+  readonly vanillaContrastive = referenceKernels.vanillaContrastive;
   /** Total variation by the reference. */
   readonly tvPlane = referenceKernels.tvPlane;
   /** SH colour by the reference. */

@@ -22,7 +22,7 @@ export interface RenderedBatch {
   temperature?: number;
   /** Factor on the slow-fast softmax logits; default 1. */
   logitScale?: number;
-  /** Backend for the losses that use kernels (slow-fast, linear assignment's softmax); the double-precision reference without one. */
+  /** Backend for the losses that use kernels (slow-fast, vanilla, linear assignment's softmax); the double-precision reference without one. */
   backend?: Backend;
 }
 
@@ -56,7 +56,7 @@ export function instanceLoss(name: InstanceLossName, b: RenderedBatch): LossWith
       );
     }
     case 'vanilla':
-      return vanillaContrastive(all, b.labels);
+      return vanillaContrastive(all, b.labels, b.backend ? { backend: b.backend } : {});
     case 'vanilla+conc': {
       const half = Math.floor(n / 2);
       const first = { data: b.emb.subarray(0, half * d), n: half, d };
@@ -70,7 +70,10 @@ export function instanceLoss(name: InstanceLossName, b: RenderedBatch): LossWith
       );
       const grad = new Float64Array(n * d);
       grad.set(conc.grad);
-      return add(vanillaContrastive(all, b.labels), { loss: conc.loss, grad });
+      return add(vanillaContrastive(all, b.labels, b.backend ? { backend: b.backend } : {}), {
+        loss: conc.loss,
+        grad,
+      });
     }
     case 'ae':
       return associativeEmbedding(all, b.labels);

@@ -30,6 +30,7 @@ export interface NativeAddon {
   shColor(...args: Arg[]): void;
   shColorBackward(...args: Arg[]): void;
   softplus(...args: Arg[]): void;
+  vanillaContrastive(...args: Arg[]): number;
   softplusBackward(...args: Arg[]): void;
   frequencyEncode(...args: Arg[]): void;
   marchRays(...args: Arg[]): void;

@@ -32,6 +32,7 @@ import type {
   SoftplusArgs,
   SoftplusBackwardArgs,
   TvArgs,
+  VanillaContrastiveArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from '../backend.ts';
@@ -320,6 +321,21 @@ export class NativeBackend implements Backend {
   softplus(a: SoftplusArgs): void {
     chk.checkSoftplus(a);
     this.k.softplus(a.x, a.n, a.shift, a.pre, a.out, this.threads);
+  }
+
+  /** Vanilla contrastive loss. */
+  vanillaContrastive(a: VanillaContrastiveArgs): number {
+    chk.checkVanillaContrastive(a);
+    return this.k.vanillaContrastive(
+      a.emb,
+      a.labels,
+      a.n,
+      a.d,
+      a.gammaPositive,
+      a.gammaNegative,
+      a.grad,
+      this.threads,
+    );
   }
 
   /** Density activation backward. */

@@ -551,6 +551,8 @@ export class WasmBackend implements Backend {
 
   /** Slow-fast loss by the reference on the calling thread (no WASM kernel). */
   readonly slowFast = referenceKernels.slowFast;
+  /** Vanilla contrastive loss by the reference on the calling thread (no WASM kernel). */
+  readonly vanillaContrastive = referenceKernels.vanillaContrastive;
   /** Total variation by the reference on the calling thread (no WASM kernel). */
   readonly tvPlane = referenceKernels.tvPlane;
   /** SH colour by the reference on the calling thread (no WASM kernel). */
