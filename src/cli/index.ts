@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { registerBaseline } from './baseline.ts';
 import { registerConvert } from './convert.ts';
 import { registerEval } from './eval.ts';
+import { errorLine } from './fail.ts';
 import { registerGenerate } from './generate.ts';
+import { configureClift } from './help.ts';
 import { registerRun } from './run.ts';
 import { registerSegment } from './segment.ts';
 import { registerSegment2d } from './segment2d.ts';
@@ -11,6 +13,7 @@ import { registerTrain } from './train.ts';
 import { registerView } from './view.ts';
 
 const program = new Command();
+configureClift(program);
 program
   .name('clift')
   .description(
@@ -35,7 +38,7 @@ for (const register of commands) register(program);
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  const err = e as Error;
-  process.stderr.write(`clift: ${err.name === 'SceneError' ? '' : `${err.name}: `}${err.message}\n`);
-  process.exitCode = 1;
+  process.stderr.write(`${errorLine(e)}\n`);
+  // Exit now: a worker pool, a pending timer or a half-written stream must not keep a failed command alive.
+  process.exit(1);
 }

@@ -18,6 +18,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import type { TrainConfig } from './config.ts';
 import { GeometryStage, upsampleSchedule } from './geometry-stage.ts';
 import { LabelStage } from './label-stage.ts';
+import { configDifferences, type RunSoFar, runSoFar } from './resume-check.ts';
 import { buildSampleCache } from './sample-cache.ts';
 
 /** Samples kept per pixel in the cache. */
@@ -250,11 +251,21 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   const rng = new Rng(config.seed).fork('train');
   const lossPath = join(runDir, 'losses.csv');
   let start = 0;
-  if (opts.resume && existsSync(checkpointPath(runDir))) {
+  let before: RunSoFar = { seconds: 0, stages: {}, fromIteration: 0 };
+  if (opts.resume) {
+    const saved = loadCheckpoint(checkpointPath(runDir));
+    if (!saved)
+      throw new Error(`${checkpointPath(runDir)}: no checkpoint to resume from (train without --resume)`);
+    const differ = configDifferences(saved.meta.config, config);
+    if (differ.length > 0)
+      throw new Error(
+        `${checkpointPath(runDir)}: the checkpoint was trained with another config (${differ.join(', ')}); resume with the run's own config or train into a new folder`,
+      );
     const r = restoreModel(runDir, { geometry: g, labels: l });
     start = r.iteration;
     rng.setState(r.rng);
     truncateLossLog(lossPath, start);
+    before = runSoFar(runDir, lossPath);
     log(`resuming from iteration ${start}`);
   } else if (opts.branchFrom) {
     const starts = stageStarts(config);
@@ -279,10 +290,11 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   );
   const stages = stageStarts(config);
   const ups = upsampleSchedule(config, stages.semantic);
-  const t0 = performance.now();
+  // After a resume the seconds column and timings.json continue from the part already trained.
+  const t0 = performance.now() - before.seconds * 1000;
   let lastLosses: Record<string, number> = {};
   const end = Math.min(config.iters, opts.stopAt ?? config.iters);
-  const seconds: Record<string, number> = {};
+  const seconds: Record<string, number> = { ...before.stages };
   let tick = performance.now();
   const charge = (what: string) => {
     const now = performance.now();
@@ -296,47 +308,51 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let it = start;
-  for (; it < end && !interrupted; it++) {
-    const stage = stageAt(stages, it);
-    if (stage === 'geometry') {
-      const res = ups.get(it);
-      if (res !== undefined) g.upsample(res);
-      if (it >= OCCUPANCY_FROM && it % OCCUPANCY_EVERY === 0) g.updateOccupancy();
-      const loss = g.step(rng, { colourEverySample: !g.seededFromDepth && it < OCCUPANCY_FROM });
-      lastLosses = { rgb: loss.rgb, psnr: loss.psnr, depth: loss.depth, tv: loss.tv };
-    } else {
-      if (!l.cache) {
-        charge('other');
-        l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES, opts.onProgress));
-        charge('cache');
+  // The handlers go even when a step throws (a full disk), so a later Ctrl-C or SIGTERM ends the process.
+  try {
+    for (; it < end && !interrupted; it++) {
+      const stage = stageAt(stages, it);
+      if (stage === 'geometry') {
+        const res = ups.get(it);
+        if (res !== undefined) g.upsample(res);
+        if (it >= OCCUPANCY_FROM && it % OCCUPANCY_EVERY === 0) g.updateOccupancy();
+        const loss = g.step(rng, { colourEverySample: !g.seededFromDepth && it < OCCUPANCY_FROM });
+        lastLosses = { rgb: loss.rgb, psnr: loss.psnr, depth: loss.depth, tv: loss.tv };
+      } else {
+        if (!l.cache) {
+          charge('other');
+          l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES, opts.onProgress));
+          charge('cache');
+        }
+        const loss = l.step(rng, stage === 'instance' || stage === 'segment', stage === 'segment');
+        lastLosses = { semantic: loss.semantic, segment: loss.segment, instance: loss.instance };
       }
-      const loss = l.step(rng, stage === 'instance' || stage === 'segment', stage === 'segment');
-      lastLosses = { semantic: loss.semantic, segment: loss.segment, instance: loss.instance };
-    }
-    charge(stage);
-    await maybeYield();
-    const done = it + 1;
-    if (done % LOG_EVERY === 0 || done === config.iters) {
-      appendFileSync(
-        lossPath,
-        `${formatRow({ iter: it, stage, ...lastLosses, seconds: (performance.now() - t0) / 1000 })}\n`,
+      charge(stage);
+      await maybeYield();
+      const done = it + 1;
+      if (done % LOG_EVERY === 0 || done === config.iters) {
+        appendFileSync(
+          lossPath,
+          `${formatRow({ iter: it, stage, ...lastLosses, seconds: (performance.now() - t0) / 1000 })}\n`,
+        );
+      }
+      if (done % config.checkpointEvery === 0 || done === end || interrupted) {
+        writeCheckpoint(runDir, g, l, done, rng, config, norm);
+        if (interrupted) log(`interrupted: checkpoint written at iteration ${done}; continue with --resume`);
+      }
+      opts.onProgress?.(
+        done,
+        config.iters,
+        `${stage} ${Object.entries(lastLosses)
+          .filter(([, v]) => Number.isFinite(v))
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join(' ')}`,
       );
     }
-    if (done % config.checkpointEvery === 0 || done === end || interrupted) {
-      writeCheckpoint(runDir, g, l, done, rng, config, norm);
-      if (interrupted) log(`interrupted: checkpoint written at iteration ${done}; continue with --resume`);
-    }
-    opts.onProgress?.(
-      done,
-      config.iters,
-      `${stage} ${Object.entries(lastLosses)
-        .filter(([, v]) => Number.isFinite(v))
-        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
-        .join(' ')}`,
-    );
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
   if (interrupted) process.exitCode = 130;
   if (!l.cache && it > stages.semantic)
     l.setCache(buildSampleCache(views, norm, g.settings(), CACHE_SAMPLES));
@@ -344,7 +360,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   const timings = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, Math.round(v * 100) / 100]));
   writeFileAtomic(
     join(runDir, 'timings.json'),
-    `${JSON.stringify({ fromIteration: start, toIteration: it, seconds: timings }, null, 2)}\n`,
+    `${JSON.stringify({ fromIteration: before.fromIteration, toIteration: it, seconds: timings }, null, 2)}\n`,
   );
   log(`seconds per stage: ${JSON.stringify(timings)}`);
   return { scene, norm, geometry: g, labels: l, iteration: it, lastLosses };
