@@ -8,6 +8,9 @@ import { simulateSegmenter } from '../synth/segmenter2d.ts';
 import { intFlag } from './flags.ts';
 import { progressBar } from './progress.ts';
 
+/** Fewest views: the last ⌊M/5⌋ are the test split, so below 5 there would be none. */
+export const MIN_VIEWS = 5;
+
 interface GenerateFlags {
   objects: string;
   views?: string;
@@ -28,7 +31,7 @@ export function registerGenerate(program: Command): void {
     )
     .requiredOption('--out <dir>', 'scene folder to write')
     .option('--objects <n>', 'number of objects N', '25')
-    .option('--views <m>', 'number of views M (default min(1200, ⌊600·√(N/25)⌋))')
+    .option('--views <m>', `number of views M, ≥ ${MIN_VIEWS} (default: min(1200, ⌊600·√(N/25)⌋))`)
     .option('--size <px>', 'image width and height in pixels', String(DEFAULT_SIZE))
     .option('--env <name>', `backdrop: ${ENV_NAMES.join(', ')}`, 'old_room')
     .option('--seed <n>', 'random seed (same seed, byte-identical files)', '0')
@@ -41,6 +44,10 @@ export function registerGenerate(program: Command): void {
       'after',
       '\nThe last ⌊M/5⌋ views form the test split. Run `clift segment2d` to redo the segmenter maps with another noise level.',
     )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ clift generate --objects 25 --size 192 --noise medium --out scenes/room25\n  $ clift generate --objects 6 --views 12 --size 48 --seed 1 --noise off --out scenes/tiny',
+    )
     .action(async (flags: GenerateFlags) => {
       if (!isEnvName(flags.env))
         throw new Error(`--env must be one of ${ENV_NAMES.join(', ')}, got "${flags.env}"`);
@@ -48,20 +55,22 @@ export function registerGenerate(program: Command): void {
       if (noise !== 'off' && !isNoiseName(noise)) {
         throw new Error(`--noise must be one of ${NOISE_NAMES.join(', ')}, off; got "${noise}"`);
       }
-      const seed = Number(flags.seed);
-      if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${flags.seed}"`);
+      const seed = intFlag('seed', flags.seed);
       const objects = intFlag('objects', flags.objects, 1);
+      const views = flags.views === undefined ? undefined : intFlag('views', flags.views, MIN_VIEWS);
+      const size = intFlag('size', flags.size, 8);
+      const workers = flags.workers === undefined ? undefined : intFlag('workers', flags.workers, 1);
       const bar = progressBar('generate');
       let result: Awaited<ReturnType<typeof generateScene>>;
       try {
         result = await generateScene({
           objects,
-          views: flags.views === undefined ? undefined : intFlag('views', flags.views, 1),
-          size: intFlag('size', flags.size, 8),
+          views,
+          size,
           env: flags.env,
           seed,
           out: flags.out,
-          workers: flags.workers === undefined ? undefined : intFlag('workers', flags.workers, 1),
+          workers,
           onProgress: bar.update,
         });
         if (noise !== 'off') {
