@@ -1,10 +1,9 @@
 /** `clift generate`: write a Messy Rooms-style synthetic scene, then simulate the 2D segmenter on it. */
 import type { Command } from 'commander';
 import { ENV_NAMES, isEnvName } from '../synth/environment.ts';
-import { DEFAULT_SIZE, generateScene } from '../synth/generate.ts';
-import { SENSOR_WIDTH_MM } from '../synth/layout.ts';
+import type { generateScene } from '../synth/generate.ts';
+import { DEFAULT_SIZE, SENSOR_WIDTH_MM } from '../synth/layout.ts';
 import { isNoiseName, NOISE_NAMES } from '../synth/mask-levels.ts';
-import { simulateSegmenter } from '../synth/segmenter2d.ts';
 import { intFlag } from './flags.ts';
 import { progressBar } from './progress.ts';
 
@@ -60,6 +59,9 @@ export function registerGenerate(program: Command): void {
       const views = flags.views === undefined ? undefined : intFlag('views', flags.views, MIN_VIEWS);
       const size = intFlag('size', flags.size, 8);
       const workers = flags.workers === undefined ? undefined : intFlag('workers', flags.workers, 1);
+      // Loaded here: the physics and ray-casting libraries are the slowest part of start-up.
+      const { generateScene } = await import('../synth/generate.ts');
+      const { simulateSegmenter } = await import('../synth/segmenter2d.ts');
       const bar = progressBar('generate');
       let result: Awaited<ReturnType<typeof generateScene>>;
       try {

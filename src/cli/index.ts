@@ -1,16 +1,22 @@
 /** The `clift` command line: one subcommand a file, registered here. */
 import { Command } from 'commander';
-import { registerBaseline } from './baseline.ts';
-import { registerConvert } from './convert.ts';
-import { registerEval } from './eval.ts';
 import { errorLine } from './fail.ts';
-import { registerGenerate } from './generate.ts';
 import { configureClift } from './help.ts';
-import { registerRun } from './run.ts';
-import { registerSegment } from './segment.ts';
-import { registerSegment2d } from './segment2d.ts';
-import { registerTrain } from './train.ts';
-import { registerView } from './view.ts';
+
+type Register = (p: Command) => void;
+
+/** Each subcommand's module, loaded only when needed (start-up is what a refused command mostly costs). */
+const COMMANDS: [string, () => Promise<Register>][] = [
+  ['generate', async () => (await import('./generate.ts')).registerGenerate],
+  ['segment2d', async () => (await import('./segment2d.ts')).registerSegment2d],
+  ['baseline', async () => (await import('./baseline.ts')).registerBaseline],
+  ['train', async () => (await import('./train.ts')).registerTrain],
+  ['segment', async () => (await import('./segment.ts')).registerSegment],
+  ['eval', async () => (await import('./eval.ts')).registerEval],
+  ['run', async () => (await import('./run.ts')).registerRun],
+  ['convert', async () => (await import('./convert.ts')).registerConvert],
+  ['view', async () => (await import('./view.ts')).registerView],
+];
 
 const program = new Command();
 configureClift(program);
@@ -22,20 +28,10 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-const commands: ((p: Command) => void)[] = [
-  registerGenerate,
-  registerSegment2d,
-  registerBaseline,
-  registerTrain,
-  registerSegment,
-  registerEval,
-  registerRun,
-  registerConvert,
-  registerView,
-];
-for (const register of commands) register(program);
-
 try {
+  // `clift train …` needs only train's module; anything else (help, a typo) gets every command.
+  const named = COMMANDS.filter(([name]) => name === process.argv[2]);
+  for (const [, load] of named.length > 0 ? named : COMMANDS) (await load())(program);
   await program.parseAsync(process.argv);
 } catch (e) {
   process.stderr.write(`${errorLine(e)}\n`);

@@ -15,9 +15,7 @@ import { overlayInstances } from '../export/overlay.ts';
 import { writeReport } from '../export/report.ts';
 import { segmentRun } from '../infer/segment.ts';
 import { ENV_NAMES } from '../synth/environment.ts';
-import { generateScene } from '../synth/generate.ts';
 import { NOISE_NAMES } from '../synth/mask-levels.ts';
-import { simulateSegmenter } from '../synth/segmenter2d.ts';
 import { INSTANCE_LOSSES } from '../train/config.ts';
 import { train } from '../train/trainer.ts';
 import {
@@ -90,7 +88,6 @@ export function registerRun(program: Command): void {
     'clift run --out runs/demo',
     'clift run --scene scenes/room25 --out runs/room25 --iters 3000 --train-size 128',
   ).action(async (flags: RunFlags) => {
-    applyBackendFlags(flags);
     const out = resolve(flags.out);
     const seed = intFlag('seed', flags.seed);
     let sceneDir = flags.scene ? resolve(flags.scene) : join(out, 'scene');
@@ -103,12 +100,20 @@ export function registerRun(program: Command): void {
       ...(flags.config ? { config: flags.config } : {}),
       ...(flags.instanceLoss ? { instanceLoss: flags.instanceLoss } : {}),
     });
-    if (!flags.scene) {
-      const noise = flags.noise === 'off' ? 'off' : choiceFlag('noise', flags.noise, NOISE_NAMES);
-      const env = choiceFlag('env', flags.env, ENV_NAMES);
-      const objects = intFlag('objects', flags.objects, 1);
-      const views = intFlag('views', flags.views, MIN_VIEWS);
-      const size = intFlag('size', flags.size, 8);
+    const generator = flags.scene
+      ? null
+      : {
+          noise: flags.noise === 'off' ? ('off' as const) : choiceFlag('noise', flags.noise, NOISE_NAMES),
+          env: choiceFlag('env', flags.env, ENV_NAMES),
+          objects: intFlag('objects', flags.objects, 1),
+          views: intFlag('views', flags.views, MIN_VIEWS),
+          size: intFlag('size', flags.size, 8),
+        };
+    applyBackendFlags(flags);
+    if (generator) {
+      const { noise, env, objects, views, size } = generator;
+      const { generateScene } = await import('../synth/generate.ts');
+      const { simulateSegmenter } = await import('../synth/segmenter2d.ts');
       await step('generate', async (bar) => {
         await generateScene({ objects, views, size, env, seed, out: sceneDir, onProgress: bar.update });
         if (noise !== 'off') await simulateSegmenter(sceneDir, { noise, seed, onProgress: bar.update });

@@ -1,11 +1,11 @@
 /** `clift segment`: consistent instance ids for any view of a trained run. */
 import type { Command } from 'commander';
+import type { segmentRun } from '../infer/segment.ts';
 import {
   DEFAULT_SAMPLE_PIXELS,
   DEFAULT_THING_SHARE,
   MIN_SELECTION_VIEWS,
-  segmentRun,
-} from '../infer/segment.ts';
+} from '../infer/segment-defaults.ts';
 import {
   addBackendOptions,
   addExamples,
@@ -95,7 +95,6 @@ export function registerSegment(program: Command): void {
     'clift segment --run runs/room25 --out preds/clift',
     'clift segment --run runs/room25 --out preds/all --views all --cluster dbscan --eps 0.05',
   ).action(async (flags: SegmentFlags) => {
-    applyBackendFlags(flags);
     const method = choiceFlag('cluster', flags.cluster, CLUSTER_METHODS);
     const parameter =
       method === 'hdbscan'
@@ -119,6 +118,8 @@ export function registerSegment(program: Command): void {
     const renderSize =
       flags.renderSize === undefined ? undefined : intFlag('render-size', flags.renderSize, MIN_RENDER_SIZE);
     const seed = flags.seed === undefined ? undefined : intFlag('seed', flags.seed);
+    applyBackendFlags(flags);
+    const { segmentRun } = await import('../infer/segment.ts');
     const bar = progressBar('segment');
     let result: Awaited<ReturnType<typeof segmentRun>>;
     try {

@@ -6,7 +6,7 @@ import { instanceWarnings } from '../data/instance-checks.ts';
 import { readScene } from '../data/read-scene.ts';
 import { writeLossCurve } from '../export/loss-curve.ts';
 import { INSTANCE_LOSSES, parseTrainConfig } from '../train/config.ts';
-import { train } from '../train/trainer.ts';
+import type { train } from '../train/trainer.ts';
 import { addBackendOptions, addExamples, applyBackendFlags, type BackendFlags, intFlag } from './flags.ts';
 import { progressBar } from './progress.ts';
 import { checkRunFolder } from './run-folder.ts';
@@ -117,6 +117,7 @@ export function registerTrain(program: Command): void {
     checkRunFolder(flags.out, { resume, force: flags.force ?? false });
     applyBackendFlags(flags, config.threads);
     for (const w of instanceWarnings(readScene(flags.scene))) process.stderr.write(`clift: warning: ${w}\n`);
+    const { train } = await import('../train/trainer.ts');
     const bar = progressBar('train');
     const t0 = performance.now();
     let model: Awaited<ReturnType<typeof train>>;

@@ -23,26 +23,20 @@ import { renderLabels } from '../render/label-render.ts';
 import { assignInstances, type ClassCentroids, extractCentroids } from './class-centroids.ts';
 import { loadRun } from './load-model.ts';
 import { sampleEmbeddings, segmenterThingFocus } from './sample-embeddings.ts';
+import {
+  DEFAULT_RENDER_SIZE,
+  DEFAULT_SAMPLE_PIXELS,
+  DEFAULT_THING_SHARE,
+  MIN_SELECTION_VIEWS,
+} from './segment-defaults.ts';
 import { candidateParams, type SelectionView, selectParameter } from './select-parameter.ts';
 
-/** Larger image side views are rendered at by default (larger frames are rendered smaller and upsampled). */
-export const DEFAULT_RENDER_SIZE = 512;
-
-/** Default share of sampled pixels drawn among the 2D segmenter's thing pixels (only things are clustered). */
-export const DEFAULT_THING_SHARE = 0.75;
-
-/**
- * Default number of rendered training pixels the clustering is fitted on. With 10⁵ (and a fit on at most 50 000
- * of them, as the reference does) the same trained run came out with 25 or 26 instances depending on the segment
- * seed; with 3·10⁵, all fitted, repeated seeds gave the same instances.
- */
-export const DEFAULT_SAMPLE_PIXELS = 300000;
-
-/**
- * Fewest training views `--min-cluster-size auto` scores its candidates on (appendix B.3 uses 10 % of them; on an
- * 80-view scene that is 8 views, and the choice between neighbouring cluster sizes flipped with the views drawn).
- */
-export const MIN_SELECTION_VIEWS = 40;
+export {
+  DEFAULT_RENDER_SIZE,
+  DEFAULT_SAMPLE_PIXELS,
+  DEFAULT_THING_SHARE,
+  MIN_SELECTION_VIEWS,
+} from './segment-defaults.ts';
 
 /** Training views scored by the automatic parameter choice: the larger of 10 % and MIN_SELECTION_VIEWS, at most all. */
 export function selectionViewCount(trainViews: number, requested?: number): number {
@@ -133,9 +127,6 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   const log = opts.log ?? (() => {});
   const run = loadRun(opts.runDir, opts.sceneDir);
   const { scene, config, render } = run;
-  // Everything that can be refused is checked before the slow clustering starts.
-  const frames = viewsToLabel(scene, opts.views);
-  ensureFolder(opts.out);
   const rng = new Rng(opts.seed ?? config.seed).fork('segment');
   const kinds = classKinds(scene);
   const things = [...kinds.things].sort((a, b) => a - b);
@@ -147,6 +138,9 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
         `${scene.transformsPath}: frames[${without.index}] (${without.stem}) has no 2D segmenter maps, which the automatic cluster parameter is scored against; give a fixed --min-cluster-size / --eps / --bandwidth`,
       );
   }
+  // Everything that can be refused is checked before the slow clustering starts.
+  const frames = viewsToLabel(scene, opts.views);
+  ensureFolder(opts.out);
   const thingShare = opts.thingShare ?? DEFAULT_THING_SHARE;
   let params: ClusterParams | null = null;
   let selection: SegmentResult['selection'] = [];

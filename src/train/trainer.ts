@@ -3,12 +3,12 @@
  * semantic field on cached samples, then the instance field, then segment consistency. Checkpoints are written
  * atomically and a run resumes from its last one with the same results as an uninterrupted run.
  */
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressFn } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { maybeYield } from '../core/yield.ts';
-import { writeFileAtomic } from '../data/png.ts';
+import { ensureFolder, writeFileAtomic } from '../data/png.ts';
 import { readScene } from '../data/read-scene.ts';
 import { framesOf, type Scene } from '../data/scene.ts';
 import { loadTrainingViews } from '../data/training-views.ts';
@@ -245,9 +245,10 @@ function truncateLossLog(path: string, it: number): void {
 export async function train(opts: TrainOptions): Promise<TrainedModel> {
   const { config, runDir } = opts;
   const log = opts.log ?? (() => {});
-  mkdirSync(runDir, { recursive: true });
   const scene = readScene(opts.sceneDir);
   const { norm, geometry: g, labels: l, views } = buildModel(scene, config);
+  // The run folder is made only once the scene has been read, so a refused scene leaves nothing behind.
+  ensureFolder(runDir);
   const rng = new Rng(config.seed).fork('train');
   const lossPath = join(runDir, 'losses.csv');
   let start = 0;
