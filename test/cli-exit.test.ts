@@ -67,3 +67,15 @@ test('train stops on SIGTERM within seconds and writes a checkpoint to resume fr
   const first = readFileSync(join(runDir, 'timings.json'), 'utf8');
   assert.equal(JSON.parse(first).fromIteration, 0);
 });
+
+test('train --resume takes the run’s own config: a finished run resumes to nothing, a changed flag is refused', {
+  timeout: 60_000,
+}, async () => {
+  const changed = await runCli(['train', '--scene', fx.scene, '--out', fx.run, '--resume', '--train-size', '32']);
+  assert.equal(changed.code, 1);
+  assert.match(errorLines(changed.stderr)[0]!, /another config \(trainSize 24 → 32\)/);
+  const same = await runCli(['train', '--scene', fx.scene, '--out', fx.run, '--resume']);
+  assert.equal(same.code, 0, same.stderr);
+  assert.match(same.stdout, /trained 20 iterations/);
+  assert.match(same.stderr, /resuming from iteration 20/);
+});

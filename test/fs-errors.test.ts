@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { inFreshFolder } from '../src/cli/fresh-folder.ts';
 import { fsError } from '../src/core/fs-error.ts';
 import { instanceWarnings } from '../src/data/instance-checks.ts';
 import { ensureFolder, readImage, writeFileAtomic, writeGray16 } from '../src/data/png.ts';
@@ -78,4 +79,25 @@ test('scenes that cannot yield instances are named: no segmenter maps, all-zero 
   assert.match(instanceWarnings(scene).join('\n'), /hold only 0 \(no instance anywhere\)/);
   const noThing = { ...scene, classes: scene.classes.map((c) => ({ ...c, thing: false })) };
   assert.match(instanceWarnings(noThing)[0]!, /no class with "thing": true/);
+});
+
+test('a failing command removes the output folder it created, never one that was there before', async () => {
+  const fresh = join(root, 'fresh-scene');
+  await assert.rejects(
+    inFreshFolder(fresh, async () => {
+      writeFileAtomic(join(fresh, 'images', '0000.png'), 'half a scene');
+      throw new Error('disk full');
+    }),
+    /disk full/,
+  );
+  assert.equal(existsSync(fresh), false);
+  const kept = join(root, 'kept');
+  mkdirSync(kept);
+  writeFileSync(join(kept, 'mine.txt'), 'x');
+  await assert.rejects(
+    inFreshFolder(kept, async () => Promise.reject(new Error('no'))),
+    /no/,
+  );
+  assert.ok(existsSync(join(kept, 'mine.txt')));
+  assert.equal(await inFreshFolder(join(root, 'ok'), async () => 7), 7);
 });

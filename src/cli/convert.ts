@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CONVERT_FORMATS, convertScene } from '../data/convert/index.ts';
 import { readScene } from '../data/read-scene.ts';
 import { choiceFlag } from './flags.ts';
+import { inFreshFolder } from './fresh-folder.ts';
 import { progressBar } from './progress.ts';
 
 /** Registers `clift convert`. */
@@ -30,11 +31,13 @@ export function registerConvert(program: Command): void {
         const bar = progressBar('convert');
         let result: Awaited<ReturnType<typeof convertScene>>;
         try {
-          result = await convertScene(from, opts.in, opts.out, {
-            onProgress: bar.update,
-            masks: opts.masks,
-            semanticMasks: opts.semanticMasks,
-          });
+          result = await inFreshFolder(opts.out, () =>
+            convertScene(from, opts.in, opts.out, {
+              onProgress: bar.update,
+              masks: opts.masks,
+              semanticMasks: opts.semanticMasks,
+            }),
+          );
         } finally {
           bar.stop();
         }

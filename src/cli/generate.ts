@@ -1,10 +1,11 @@
 /** `clift generate`: write a Messy Rooms-style synthetic scene, then simulate the 2D segmenter on it. */
 import type { Command } from 'commander';
-import { ENV_NAMES, isEnvName } from '../synth/environment.ts';
+import { ENV_NAMES } from '../synth/environment.ts';
 import type { generateScene } from '../synth/generate.ts';
 import { DEFAULT_SIZE, SENSOR_WIDTH_MM } from '../synth/layout.ts';
-import { isNoiseName, NOISE_NAMES } from '../synth/mask-levels.ts';
-import { intFlag } from './flags.ts';
+import { NOISE_NAMES } from '../synth/mask-levels.ts';
+import { choiceFlag, intFlag } from './flags.ts';
+import { inFreshFolder } from './fresh-folder.ts';
 import { progressBar } from './progress.ts';
 
 /** Fewest views: the last ⌊M/5⌋ are the test split, so below 5 there would be none. */
@@ -48,12 +49,8 @@ export function registerGenerate(program: Command): void {
       '\nExamples:\n  $ clift generate --objects 25 --size 192 --noise medium --out scenes/room25\n  $ clift generate --objects 6 --views 12 --size 48 --seed 1 --noise off --out scenes/tiny',
     )
     .action(async (flags: GenerateFlags) => {
-      if (!isEnvName(flags.env))
-        throw new Error(`--env must be one of ${ENV_NAMES.join(', ')}, got "${flags.env}"`);
-      const noise = flags.noise;
-      if (noise !== 'off' && !isNoiseName(noise)) {
-        throw new Error(`--noise must be one of ${NOISE_NAMES.join(', ')}, off; got "${noise}"`);
-      }
+      const env = choiceFlag('env', flags.env, ENV_NAMES);
+      const noise = choiceFlag('noise', flags.noise, [...NOISE_NAMES, 'off'] as const);
       const seed = intFlag('seed', flags.seed);
       const objects = intFlag('objects', flags.objects, 1);
       const views = flags.views === undefined ? undefined : intFlag('views', flags.views, MIN_VIEWS);
@@ -65,23 +62,26 @@ export function registerGenerate(program: Command): void {
       const bar = progressBar('generate');
       let result: Awaited<ReturnType<typeof generateScene>>;
       try {
-        result = await generateScene({
-          objects,
-          views,
-          size,
-          env: flags.env,
-          seed,
-          out: flags.out,
-          workers,
-          onProgress: bar.update,
-        });
-        if (noise !== 'off') {
-          await simulateSegmenter(result.dir, {
-            noise,
+        result = await inFreshFolder(flags.out, async () => {
+          const r = await generateScene({
+            objects,
+            views,
+            size,
+            env,
             seed,
-            onProgress: (done, total) => bar.update(done, total, 'segmenter'),
+            out: flags.out,
+            workers,
+            onProgress: bar.update,
           });
-        }
+          if (noise !== 'off') {
+            await simulateSegmenter(r.dir, {
+              noise,
+              seed,
+              onProgress: (done, total) => bar.update(done, total, 'segmenter'),
+            });
+          }
+          return r;
+        });
       } finally {
         bar.stop();
       }

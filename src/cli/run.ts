@@ -103,7 +103,7 @@ export function registerRun(program: Command): void {
     const generator = flags.scene
       ? null
       : {
-          noise: flags.noise === 'off' ? ('off' as const) : choiceFlag('noise', flags.noise, NOISE_NAMES),
+          noise: choiceFlag('noise', flags.noise, [...NOISE_NAMES, 'off'] as const),
           env: choiceFlag('env', flags.env, ENV_NAMES),
           objects: intFlag('objects', flags.objects, 1),
           views: intFlag('views', flags.views, MIN_VIEWS),

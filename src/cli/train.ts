@@ -35,11 +35,27 @@ export function defaultConfigJson(): string {
   return `${JSON.stringify(parseTrainConfig({}, 'defaults'), null, 2)}\n`;
 }
 
-/** The config object from a JSON file (if any) with flags layered on top. */
+/** The config a run folder was trained with (its config.json), to resume it without repeating --config. */
+export function runConfigFile(runDir: string): string | undefined {
+  const path = join(runDir, 'config.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { config?: unknown };
+    return typeof saved.config === 'object' && saved.config !== null ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The config object from a JSON file (if any; on --resume the run's own) with flags layered on top. */
 export function configFromFlags(flags: TrainFlags): ReturnType<typeof parseTrainConfig> {
   let base: Record<string, unknown> = {};
   let source = 'flags';
-  if (flags.config) {
+  const own = !flags.config && flags.resume ? runConfigFile(flags.out) : undefined;
+  if (own) {
+    base = (JSON.parse(readFileSync(own, 'utf8')) as { config: Record<string, unknown> }).config;
+    source = own;
+  } else if (flags.config) {
     if (!existsSync(flags.config)) throw new Error(`${flags.config}: config file not found`);
     let parsed: unknown;
     try {
@@ -100,7 +116,10 @@ export function registerTrain(program: Command): void {
       'final density/colour grid resolution per axis; training starts at half and upsamples (default: 96)',
     )
     .option('--seed <n>', 'random seed: the same seed gives the same run (default: 0)')
-    .option('--resume', 'continue from the run folder’s last checkpoint (the config must match it)')
+    .option(
+      '--resume',
+      'continue from the run folder’s last checkpoint, with the config it was trained with (flags or --config must not change it)',
+    )
     .option('--force', 'train into a folder that already holds a run, overwriting it');
   cmd.on('option:print-config', () => {
     process.stdout.write(defaultConfigJson());

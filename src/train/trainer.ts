@@ -361,7 +361,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   const timings = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, Math.round(v * 100) / 100]));
   writeFileAtomic(
     join(runDir, 'timings.json'),
-    `${JSON.stringify({ fromIteration: before.fromIteration, toIteration: it, seconds: timings }, null, 2)}\n`,
+    `${JSON.stringify({ fromIteration: opts.resume ? before.fromIteration : start, toIteration: it, seconds: timings }, null, 2)}\n`,
   );
   log(`seconds per stage: ${JSON.stringify(timings)}`);
   return { scene, norm, geometry: g, labels: l, iteration: it, lastLosses };
