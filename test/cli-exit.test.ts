@@ -71,7 +71,16 @@ test('train stops on SIGTERM within seconds and writes a checkpoint to resume fr
 test('train --resume takes the run’s own config: a finished run resumes to nothing, a changed flag is refused', {
   timeout: 60_000,
 }, async () => {
-  const changed = await runCli(['train', '--scene', fx.scene, '--out', fx.run, '--resume', '--train-size', '32']);
+  const changed = await runCli([
+    'train',
+    '--scene',
+    fx.scene,
+    '--out',
+    fx.run,
+    '--resume',
+    '--train-size',
+    '32',
+  ]);
   assert.equal(changed.code, 1);
   assert.match(errorLines(changed.stderr)[0]!, /another config \(trainSize 24 → 32\)/);
   const same = await runCli(['train', '--scene', fx.scene, '--out', fx.run, '--resume']);
