@@ -68,3 +68,30 @@ test('clift train --print-config prints the whole default config, nested keys in
   // What it prints is a valid --config file.
   assert.deepEqual(parseTrainConfig(JSON.parse(r.stdout), 'printed'), json);
 });
+
+test('the README documents every training config key --print-config prints', () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('### Training config');
+  const section = readme.slice(start, readme.indexOf('\n\n', readme.indexOf('| key |', start)));
+  const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+  const documented = new Set<string>();
+  for (const row of rows) {
+    const names = [...row.split(' | ')[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    let parent = '';
+    for (const n of names) {
+      if (n.startsWith('.')) documented.add(`${parent}${n}`);
+      else {
+        documented.add(n);
+        parent = n.includes('.') ? n.slice(0, n.indexOf('.')) : n;
+      }
+    }
+  }
+  const keys = (o: Record<string, unknown>, prefix = ''): string[] =>
+    Object.entries(o).flatMap(([k, v]) =>
+      typeof v === 'object' && v !== null
+        ? keys(v as Record<string, unknown>, `${prefix}${k}.`)
+        : [`${prefix}${k}`],
+    );
+  for (const key of keys(JSON.parse(defaultConfigJson())))
+    assert.ok(documented.has(key), `README documents ${key}`);
+});
