@@ -88,3 +88,29 @@ test('train --resume takes the run’s own config: a finished run resumes to not
   assert.match(same.stdout, /trained 20 iterations/);
   assert.match(same.stderr, /resuming from iteration 20/);
 });
+
+test('train warns, naming the file, when the scene has no 2D segmenter maps to learn instances from', {
+  timeout: 60_000,
+}, async () => {
+  const scene = fx.sceneVariant('s-warn', (j) => {
+    for (const fr of j.frames) {
+      delete fr.instance_file_path;
+      delete fr.semantic_file_path;
+      delete fr.confidence_file_path;
+    }
+  });
+  const r = await runCli([
+    'train',
+    '--scene',
+    scene,
+    '--out',
+    join(fx.root, 'warned'),
+    '--config',
+    fx.config,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /clift: warning: .*s-warn\/transforms\.json: no training frame has instance_file_path/,
+  );
+});
