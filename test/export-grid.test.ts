@@ -14,7 +14,7 @@ const px = (img: { width: number; data: Uint8Array }, x: number, y: number): num
   ...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3),
 ];
 
-test('imageGrid has the size implied by cells, titles and padding', () => {
+test('imageGrid has the size implied by cells, titles and padding; columns widen to their titles', () => {
   const cells = [
     [solid(40, 30, [255, 0, 0]), solid(20, 15, [0, 255, 0]), solid(40, 30, [0, 0, 255])],
     [solid(40, 30, [9, 9, 9]), null],
@@ -24,11 +24,15 @@ test('imageGrid has the size implied by cells, titles and padding', () => {
   const pad = 5;
   const g = imageGrid(cells, { columnTitles, rowTitles, pad });
   const rowTitleW = Math.max(...rowTitles.map((t) => textWidth(t))) + pad;
-  assert.equal(g.width, pad + rowTitleW + 3 * (40 + pad));
+  // "2D segmenter" is wider than the 40 px cells: every column takes its width, cells centred in it.
+  const colW = textWidth('2D segmenter');
+  assert.ok(colW > 40);
+  assert.equal(g.width, pad + rowTitleW + 3 * (colW + pad));
   assert.equal(g.height, pad + textHeight() + pad + 2 * (30 + pad));
   assert.equal(g.data.length, g.width * g.height * 3);
 
-  const cellX = (col: number): number => pad + rowTitleW + col * (40 + pad);
+  const colX = (col: number): number => pad + rowTitleW + col * (colW + pad);
+  const cellX = (col: number): number => colX(col) + Math.floor((colW - 40) / 2);
   const cellY = (row: number): number => pad + textHeight() + pad + row * (30 + pad);
   assert.deepEqual(px(g, cellX(0), cellY(0)), [255, 0, 0]);
   assert.deepEqual(px(g, cellX(0) + 39, cellY(0) + 29), [255, 0, 0]);
@@ -38,10 +42,15 @@ test('imageGrid has the size implied by cells, titles and padding', () => {
   assert.deepEqual(px(g, cellX(1) + 20, cellY(1) + 15), [255, 255, 255], 'empty slot stays background');
   assert.deepEqual(px(g, cellX(0) - 1, cellY(0)), [255, 255, 255], 'padding is background');
 
-  let titleInk = 0;
-  for (let y = 0; y < cellY(0); y++)
-    for (let x = cellX(1); x < cellX(1) + 40; x++) if (px(g, x, y)[0]! < 100) titleInk++;
-  assert.ok(titleInk > 20, 'column title drawn (and clipped to its column)');
+  // The whole title is drawn: ink in its first and its last few columns of pixels.
+  const inkIn = (x0: number, x1: number): number => {
+    let n = 0;
+    for (let y = 0; y < cellY(0); y++) for (let x = x0; x < x1; x++) if (px(g, x, y)[0]! < 100) n++;
+    return n;
+  };
+  assert.ok(inkIn(colX(1), colX(1) + 6) > 0, 'title starts inside its column');
+  assert.ok(inkIn(colX(1) + colW - 6, colX(1) + colW) > 0, 'title end not clipped');
+  assert.equal(inkIn(colX(1) + colW, colX(2)), 0, 'nothing drawn in the padding');
 });
 
 test('imageGrid keeps aspect ratio when a cell shape differs, and checks cell sizes', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,7 +14,7 @@ import type { CliftViewerHook } from '../src/viewer/api-types.ts';
 import { summariseObjects } from '../src/viewer/objects.ts';
 import { packPoints, unpackPoints } from '../src/viewer/points-layout.ts';
 import { loadViewerRun } from '../src/viewer/run-dir.ts';
-import { startViewer, type ViewerServer } from '../src/viewer/server.ts';
+import { allowedHost, startViewer, type ViewerServer } from '../src/viewer/server.ts';
 import { highlightOverlay } from '../src/viewer/view-images.ts';
 import { bestMatches } from '../src/viewer/views.ts';
 import { countColor, decodeScreenshot, distinctColors, launchChromium } from './helpers/viewer-browser.ts';
@@ -310,6 +311,30 @@ describe('viewer server and page', () => {
     assert.equal((await get('api/view/v0/depth.png')).status, 404);
     assert.equal((await get('api/view/v0/clift.png?highlight=abc')).status, 400);
     assert.equal((await fetch(`${server.url}api/run`, { method: 'POST' })).status, 405);
+  });
+
+  test('only Host 127.0.0.1 or localhost is answered (DNS rebinding protection)', async () => {
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: server.port, path: '/api/run', headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    assert.equal(await statusFor(`127.0.0.1:${server.port}`), 200);
+    assert.equal(await statusFor(`localhost:${server.port}`), 200);
+    assert.equal(await statusFor('localhost'), 200);
+    assert.equal(await statusFor(`evil.example:${server.port}`), 421);
+    assert.equal(await statusFor('127.0.0.1.evil.example'), 421);
+    assert.equal(await statusFor(`localhost.:${server.port}`), 421);
+    assert.equal(allowedHost(undefined), false);
+    assert.equal(allowedHost('127.0.0.1:99999'), false);
+    assert.equal(allowedHost('LOCALHOST:8765'), true);
   });
 
   test('headless chromium: list and canvas clicks select an object and highlight it in 3D and in every view', {

@@ -1,7 +1,9 @@
 /** `clift convert`: turn another data layout into a clift scene folder. */
 import type { Command } from 'commander';
-import { CONVERT_FORMATS, convertScene, isConvertFormat } from '../data/convert/index.ts';
+import { CONVERT_FORMATS, convertScene } from '../data/convert/index.ts';
 import { readScene } from '../data/read-scene.ts';
+import { choiceFlag } from './flags.ts';
+import { inFreshFolder } from './fresh-folder.ts';
 import { progressBar } from './progress.ts';
 
 /** Registers `clift convert`. */
@@ -19,19 +21,23 @@ export function registerConvert(program: Command): void {
       '--semantic-masks <dir>',
       'nerfstudio only: semantic-mask PNGs (0 background, 1 object) by image stem',
     )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ clift convert --from messy-rooms --in downloads/old_room_25 --out scenes/messy25\n  $ clift convert --from nerfstudio --in captures/desk --masks captures/desk/masks --out scenes/desk',
+    )
     .action(
       async (opts: { from: string; in: string; out: string; masks?: string; semanticMasks?: string }) => {
-        if (!isConvertFormat(opts.from)) {
-          throw new Error(`--from must be one of ${CONVERT_FORMATS.join(', ')}, got "${opts.from}"`);
-        }
+        const from = choiceFlag('from', opts.from, CONVERT_FORMATS);
         const bar = progressBar('convert');
         let result: Awaited<ReturnType<typeof convertScene>>;
         try {
-          result = await convertScene(opts.from, opts.in, opts.out, {
-            onProgress: bar.update,
-            masks: opts.masks,
-            semanticMasks: opts.semanticMasks,
-          });
+          result = await inFreshFolder(opts.out, () =>
+            convertScene(from, opts.in, opts.out, {
+              onProgress: bar.update,
+              masks: opts.masks,
+              semanticMasks: opts.semanticMasks,
+            }),
+          );
         } finally {
           bar.stop();
         }

@@ -1,13 +1,15 @@
 /** `clift eval`: score a prediction folder against a scene's ground truth. */
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../data/png.ts';
-import type { Split } from '../data/scene.ts';
 import { evaluatePrediction, formatMetrics } from '../eval/evaluate.ts';
+import { addExamples, choiceFlag } from './flags.ts';
 import { progressBar } from './progress.ts';
+
+const SPLITS = ['train', 'val', 'test', 'all'] as const;
 
 /** Registers `clift eval`. */
 export function registerEval(program: Command): void {
-  program
+  const cmd = program
     .command('eval')
     .description(
       'score predicted instance/semantic maps against ground truth (PQ^scene, SQ, RQ, per-frame PQ, mIoU, PSNR)',
@@ -19,16 +21,22 @@ export function registerEval(program: Command): void {
     )
     .option('--split <split>', 'frames to score: train, val, test or all', 'test')
     .option('--out <file>', 'also write the metrics as JSON to this file')
-    .option('--json', 'print JSON instead of a table')
-    .action((opts: { scene: string; pred: string; split: string; out?: string; json?: boolean }) => {
-      if (!['train', 'val', 'test', 'all'].includes(opts.split)) {
-        throw new Error(`--split must be train, val, test or all, got "${opts.split}"`);
-      }
-      const bar = progressBar('eval');
-      const metrics = evaluatePrediction(opts.scene, opts.pred, opts.split as Split | 'all', bar.update);
+    .option('--json', 'print the metrics as JSON instead of a table');
+  addExamples(
+    cmd,
+    'clift eval --scene scenes/room25 --pred preds/clift',
+    'clift eval --scene scenes/room25 --pred preds/cloud --split all --json --out metrics.json',
+  ).action((opts: { scene: string; pred: string; split: string; out?: string; json?: boolean }) => {
+    const split = choiceFlag('split', opts.split, SPLITS);
+    const bar = progressBar('eval');
+    let metrics: ReturnType<typeof evaluatePrediction>;
+    try {
+      metrics = evaluatePrediction(opts.scene, opts.pred, split, bar.update);
+    } finally {
       bar.stop();
-      const json = `${JSON.stringify(metrics, null, 2)}\n`;
-      if (opts.out) writeFileAtomic(opts.out, json);
-      process.stdout.write(opts.json ? json : `${formatMetrics(metrics)}\n`);
-    });
+    }
+    const json = `${JSON.stringify(metrics, null, 2)}\n`;
+    if (opts.out) writeFileAtomic(opts.out, json);
+    process.stdout.write(opts.json ? json : `${formatMetrics(metrics)}\n`);
+  });
 }

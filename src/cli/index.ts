@@ -1,41 +1,13 @@
-/** The `clift` command line: one subcommand a file, registered here. */
-import { Command } from 'commander';
-import { registerBaseline } from './baseline.ts';
-import { registerConvert } from './convert.ts';
-import { registerEval } from './eval.ts';
-import { registerGenerate } from './generate.ts';
-import { registerRun } from './run.ts';
-import { registerSegment } from './segment.ts';
-import { registerSegment2d } from './segment2d.ts';
-import { registerTrain } from './train.ts';
-import { registerView } from './view.ts';
-
-const program = new Command();
-program
-  .name('clift')
-  .description(
-    'Contrastive Lift in TypeScript: consistent 3D instance ids from posed photos and inconsistent 2D masks',
-  )
-  .version('0.1.0')
-  .showHelpAfterError();
-
-const commands: ((p: Command) => void)[] = [
-  registerGenerate,
-  registerSegment2d,
-  registerBaseline,
-  registerTrain,
-  registerSegment,
-  registerEval,
-  registerRun,
-  registerConvert,
-  registerView,
-];
-for (const register of commands) register(program);
+/** The `clift` command line: parses the arguments and reports a failure in one line, then exits. */
+import { makeProgram } from './commands.ts';
+import { errorLine } from './fail.ts';
 
 try {
+  // `clift train …` loads only train's module; anything else (help, a typo) gets every command.
+  const program = await makeProgram(process.argv[2]);
   await program.parseAsync(process.argv);
 } catch (e) {
-  const err = e as Error;
-  process.stderr.write(`clift: ${err.name === 'SceneError' ? '' : `${err.name}: `}${err.message}\n`);
-  process.exitCode = 1;
+  process.stderr.write(`${errorLine(e)}\n`);
+  // Exit now: a worker pool, a pending timer or a half-written stream must not keep a failed command alive.
+  process.exit(1);
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { readInstances, readRgb } from '../data/maps.ts';
 import { readScene } from '../data/read-scene.ts';
 import { framesOf } from '../data/scene.ts';
+import { reducedIntrinsics } from '../data/training-views.ts';
 import { runBaseline, TRACK_MODES } from '../eval/baselines/run-baseline.ts';
 import { evaluatePrediction, type Metrics } from '../eval/evaluate.ts';
 import { readPrediction } from '../eval/prediction.ts';
@@ -13,10 +14,19 @@ import { writeLossCurve } from '../export/loss-curve.ts';
 import { overlayInstances } from '../export/overlay.ts';
 import { writeReport } from '../export/report.ts';
 import { segmentRun } from '../infer/segment.ts';
-import { generateScene } from '../synth/generate.ts';
-import { simulateSegmenter } from '../synth/segmenter2d.ts';
+import { INSTANCE_LOSSES } from '../model/config.ts';
+import { ENV_NAMES } from '../synth/environment.ts';
+import { NOISE_NAMES } from '../synth/mask-levels.ts';
 import { train } from '../train/trainer.ts';
-import { addBackendOptions, applyBackendFlags, type BackendFlags } from './flags.ts';
+import {
+  addBackendOptions,
+  addExamples,
+  applyBackendFlags,
+  type BackendFlags,
+  choiceFlag,
+  intFlag,
+} from './flags.ts';
+import { MIN_VIEWS } from './generate.ts';
 import { progressBar } from './progress.ts';
 import { configFromFlags } from './train.ts';
 
@@ -57,36 +67,56 @@ export function registerRun(program: Command): void {
     .requiredOption('--out <rundir>', 'run folder (scene/ is generated inside it when --scene is absent)')
     .option('--scene <dir>', 'an existing scene folder; without it a scene is generated from the flags below')
     .option('--objects <n>', 'objects in the generated scene', '25')
-    .option('--views <m>', 'views of the generated scene', '60')
+    .option('--views <m>', `views of the generated scene, ≥ ${MIN_VIEWS}`, '60')
     .option('--size <px>', 'image size of the generated scene', '96')
-    .option('--env <name>', 'backdrop of the generated scene: old_room or large_corridor', 'old_room')
-    .option('--noise <level>', '2D segmenter noise of the generated scene: none, low, medium, high', 'medium')
+    .option('--env <name>', `backdrop of the generated scene: ${ENV_NAMES.join(', ')}`, 'old_room')
+    .option(
+      '--noise <level>',
+      `2D segmenter noise of the generated scene: ${NOISE_NAMES.join(', ')}, or off to skip it`,
+      'medium',
+    )
     .option('--seed <n>', 'seed for generation and training', '0')
     .option('--iters <n>', 'training iterations', '1500')
     .option('--train-size <px>', 'larger image side used for training', '96')
-    .option('--instance-loss <name>', 'instance loss (default slow-fast)')
-    .option('--config <file>', 'JSON training config (flags override it)');
-  addBackendOptions(cmd).action(async (flags: RunFlags) => {
-    applyBackendFlags(flags);
+    .option('--instance-loss <name>', `instance loss: ${INSTANCE_LOSSES.join(', ')} (default: slow-fast)`)
+    .option(
+      '--config <file>',
+      'JSON training config, keys as `clift train --print-config` shows (flags override it)',
+    );
+  addExamples(
+    addBackendOptions(cmd),
+    'clift run --out runs/demo',
+    'clift run --scene scenes/room25 --out runs/room25 --iters 3000 --train-size 128',
+  ).action(async (flags: RunFlags) => {
     const out = resolve(flags.out);
-    const seed = Number(flags.seed);
+    const seed = intFlag('seed', flags.seed);
     let sceneDir = flags.scene ? resolve(flags.scene) : join(out, 'scene');
-    if (!flags.scene) {
-      if (!['none', 'low', 'medium', 'high'].includes(flags.noise))
-        throw new Error(`--noise must be none, low, medium or high`);
-      if (flags.env !== 'old_room' && flags.env !== 'large_corridor')
-        throw new Error('--env must be old_room or large_corridor');
+    const config = configFromFlags({
+      scene: sceneDir,
+      out,
+      iters: flags.iters,
+      trainSize: flags.trainSize,
+      seed: flags.seed,
+      ...(flags.config ? { config: flags.config } : {}),
+      ...(flags.instanceLoss ? { instanceLoss: flags.instanceLoss } : {}),
+    });
+    const generator = flags.scene
+      ? null
+      : {
+          noise: choiceFlag('noise', flags.noise, [...NOISE_NAMES, 'off'] as const),
+          env: choiceFlag('env', flags.env, ENV_NAMES),
+          objects: intFlag('objects', flags.objects, 1),
+          views: intFlag('views', flags.views, MIN_VIEWS),
+          size: intFlag('size', flags.size, 8),
+        };
+    applyBackendFlags(flags);
+    if (generator) {
+      const { noise, env, objects, views, size } = generator;
+      const { generateScene } = await import('../synth/generate.ts');
+      const { simulateSegmenter } = await import('../synth/segmenter2d.ts');
       await step('generate', async (bar) => {
-        await generateScene({
-          objects: Number(flags.objects),
-          views: Number(flags.views),
-          size: Number(flags.size),
-          env: flags.env as 'old_room',
-          seed,
-          out: sceneDir,
-          onProgress: bar.update,
-        });
-        await simulateSegmenter(sceneDir, { noise: flags.noise as 'medium', seed, onProgress: bar.update });
+        await generateScene({ objects, views, size, env, seed, out: sceneDir, onProgress: bar.update });
+        if (noise !== 'off') await simulateSegmenter(sceneDir, { noise, seed, onProgress: bar.update });
       });
     }
     sceneDir = resolve(sceneDir);
@@ -102,15 +132,6 @@ export function registerRun(program: Command): void {
         m: evaluatePrediction(scene, pred),
       });
     }
-    const config = configFromFlags({
-      scene: sceneDir,
-      out,
-      iters: flags.iters,
-      trainSize: flags.trainSize,
-      seed: flags.seed,
-      ...(flags.config ? { config: flags.config } : {}),
-      ...(flags.instanceLoss ? { instanceLoss: flags.instanceLoss } : {}),
-    });
     const t0 = performance.now();
     await step('train', (bar) =>
       train({
@@ -159,6 +180,8 @@ export function registerRun(program: Command): void {
       columnTitles: ['RGB', '2D segmenter', 'clift', 'ground truth'],
       rowTitles: shown.map((f) => f.stem),
     });
+    // The training resolution is the scene's own when it is smaller than --train-size.
+    const { w: trainW, h: trainH } = reducedIntrinsics(scene.frames[0]!.intrinsics, config.trainSize);
     const report = writeReport(out, {
       title: `clift run on ${sceneDir}`,
       facts: [
@@ -168,7 +191,7 @@ export function registerRun(program: Command): void {
         ],
         [
           'training',
-          `${config.iters} iterations at ${config.trainSize} px, ${config.instanceLoss} loss, ${trainSeconds.toFixed(0)} s`,
+          `${config.iters} iterations at ${trainW}×${trainH} px, ${config.instanceLoss} loss, ${trainSeconds.toFixed(0)} s`,
         ],
         ['clustering', `${JSON.stringify(seg.params)} → ${seg.instances} instances`],
         ['date', new Date().toISOString().slice(0, 10)],

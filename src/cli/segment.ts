@@ -1,13 +1,27 @@
 /** `clift segment`: consistent instance ids for any view of a trained run. */
 import type { Command } from 'commander';
+import type { segmentRun } from '../infer/segment.ts';
 import {
   DEFAULT_SAMPLE_PIXELS,
   DEFAULT_THING_SHARE,
   MIN_SELECTION_VIEWS,
-  segmentRun,
-} from '../infer/segment.ts';
-import { addBackendOptions, applyBackendFlags, type BackendFlags, intFlag } from './flags.ts';
+} from '../infer/segment-defaults.ts';
+import {
+  addBackendOptions,
+  addExamples,
+  applyBackendFlags,
+  autoOrReal,
+  type BackendFlags,
+  choiceFlag,
+  intFlag,
+  realFlag,
+} from './flags.ts';
 import { progressBar } from './progress.ts';
+
+const CLUSTER_METHODS = ['hdbscan', 'dbscan', 'meanshift'] as const;
+
+/** Smallest --render-size: a view rendered smaller carries too little to label. */
+export const MIN_RENDER_SIZE = 8;
 
 interface SegmentFlags extends BackendFlags {
   run: string;
@@ -39,23 +53,26 @@ export function registerSegment(program: Command): void {
     .option('--scene <dir>', 'scene folder (default: the one the run was trained on)')
     .option(
       '--views <which>',
-      'views to label: test, train, val, all, or a transforms-style JSON file of camera poses',
+      'views to label: test, train, val, all, or a transforms-style JSON file of camera poses (with intrinsics)',
       'test',
     )
     .option('--cluster <method>', 'clustering: hdbscan, dbscan or meanshift', 'hdbscan')
     .option(
       '--min-cluster-size <n|auto>',
-      'HDBSCAN minimum cluster size; auto picks it by per-frame PQ against the 2D segmenter on training views',
+      '--cluster hdbscan only: minimum cluster size, an integer ≥ 2; auto picks it by per-frame PQ against the 2D segmenter on training views',
       'auto',
     )
     .option(
       '--selection-views <n>',
       `training views the auto parameter is scored on (default: the larger of ${MIN_SELECTION_VIEWS} and 10 % of them)`,
     )
-    .option('--eps <r|auto>', 'DBSCAN radius in the [0,1]-rescaled embedding space (default auto)')
+    .option(
+      '--eps <r|auto>',
+      '--cluster dbscan only: DBSCAN radius in the [0,1]-rescaled embedding space (default: auto)',
+    )
     .option(
       '--bandwidth <b|auto>',
-      'MeanShift bandwidth in the [0,1]-rescaled embedding space (default auto)',
+      '--cluster meanshift only: MeanShift bandwidth in the [0,1]-rescaled embedding space (default: auto)',
     )
     .option(
       '--sample-pixels <n>',
@@ -69,49 +86,62 @@ export function registerSegment(program: Command): void {
     )
     .option(
       '--render-size <px>',
-      'larger side of rendered views; larger frames are rendered smaller and labels upsampled (default 512)',
+      'larger side of rendered views; larger frames are rendered smaller and labels upsampled (default: 512)',
     )
     .option('--per-object', 'also write objects/<id>.ply, one point cloud per instance')
-    .option('--seed <n>', 'random seed (default: the run’s seed)');
-  addBackendOptions(cmd).action(async (flags: SegmentFlags) => {
-    applyBackendFlags(flags);
-    const method = flags.cluster;
-    if (method !== 'hdbscan' && method !== 'dbscan' && method !== 'meanshift') {
-      throw new Error(`--cluster must be hdbscan, dbscan or meanshift, got "${method}"`);
-    }
-    const raw =
+    .option('--seed <n>', 'random seed, an integer (default: the run’s seed)');
+  addExamples(
+    addBackendOptions(cmd),
+    'clift segment --run runs/room25 --out preds/clift',
+    'clift segment --run runs/room25 --out preds/all --views all --cluster dbscan --eps 0.05',
+  ).action(async (flags: SegmentFlags) => {
+    const method = choiceFlag('cluster', flags.cluster, CLUSTER_METHODS);
+    const parameter =
       method === 'hdbscan'
-        ? flags.minClusterSize
+        ? flags.minClusterSize === 'auto'
+          ? 'auto'
+          : intFlag('min-cluster-size', flags.minClusterSize, 2)
         : method === 'dbscan'
-          ? (flags.eps ?? 'auto')
-          : (flags.bandwidth ?? 'auto');
-    const parameter = raw === 'auto' ? 'auto' : Number(raw);
-    if (parameter !== 'auto' && !(parameter > 0))
-      throw new Error(`the ${method} parameter must be a positive number or auto, got "${raw}"`);
-    const thingShare = Number(flags.thingShare);
-    if (!(thingShare >= 0 && thingShare <= 1))
-      throw new Error(`--thing-share must be a number in [0, 1], got "${flags.thingShare}"`);
+          ? autoOrReal('eps', flags.eps ?? 'auto', { above: 0 })
+          : autoOrReal('bandwidth', flags.bandwidth ?? 'auto', { above: 0 });
+    const unused =
+      method === 'hdbscan' ? ['eps', 'bandwidth'] : method === 'dbscan' ? ['bandwidth'] : ['eps'];
+    for (const name of unused)
+      if (flags[name as 'eps' | 'bandwidth'] !== undefined)
+        throw new Error(
+          `--${name} applies to --cluster ${name === 'eps' ? 'dbscan' : 'meanshift'}, not ${method}`,
+        );
+    const thingShare = realFlag('thing-share', flags.thingShare, { min: 0, max: 1 });
     const samplePixels = intFlag('sample-pixels', flags.samplePixels, 1);
     const selectionViews =
       flags.selectionViews === undefined ? undefined : intFlag('selection-views', flags.selectionViews, 1);
+    const renderSize =
+      flags.renderSize === undefined ? undefined : intFlag('render-size', flags.renderSize, MIN_RENDER_SIZE);
+    const seed = flags.seed === undefined ? undefined : intFlag('seed', flags.seed);
+    applyBackendFlags(flags);
+    const { segmentRun } = await import('../infer/segment.ts');
     const bar = progressBar('segment');
-    const result = await segmentRun({
-      runDir: flags.run,
-      ...(flags.scene ? { sceneDir: flags.scene } : {}),
-      views: flags.views,
-      method,
-      parameter,
-      out: flags.out,
-      samplePixels,
-      thingShare,
-      ...(selectionViews ? { selectionViews } : {}),
-      ...(flags.renderSize ? { renderSize: Number(flags.renderSize) } : {}),
-      perObject: flags.perObject ?? false,
-      ...(flags.seed ? { seed: Number(flags.seed) } : {}),
-      onProgress: bar.update,
-      log: (line) => process.stderr.write(`${line}\n`),
-    });
-    bar.stop();
+    let result: Awaited<ReturnType<typeof segmentRun>>;
+    try {
+      result = await segmentRun({
+        runDir: flags.run,
+        ...(flags.scene ? { sceneDir: flags.scene } : {}),
+        views: flags.views,
+        method,
+        parameter,
+        out: flags.out,
+        samplePixels,
+        thingShare,
+        ...(selectionViews ? { selectionViews } : {}),
+        ...(renderSize !== undefined ? { renderSize } : {}),
+        perObject: flags.perObject ?? false,
+        ...(seed !== undefined ? { seed } : {}),
+        onProgress: bar.update,
+        log: bar.log,
+      });
+    } finally {
+      bar.stop();
+    }
     process.stdout.write(`${result.instances} instances, ${result.frames} views labelled → ${flags.out}\n`);
   });
 }

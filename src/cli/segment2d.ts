@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { isNoiseName, NOISE_LEVELS, NOISE_NAMES } from '../synth/mask-levels.ts';
 import { simulateSegmenter } from '../synth/segmenter2d.ts';
+import { intFlag } from './flags.ts';
 import { progressBar } from './progress.ts';
 
 /** One help line per noise level with its main rates. */
@@ -23,12 +24,12 @@ export function registerSegment2d(program: Command): void {
     .option('--noise <level>', `noise level: ${NOISE_NAMES.join(', ')}`, 'medium')
     .option('--seed <n>', 'random seed (same seed, same masks)', '0')
     .addHelpText('after', `\nNoise levels (rates per object, touching pair, segment, view):\n${levelHelp()}`)
+    .addHelpText('after', '\nExample:\n  $ clift segment2d --scene scenes/room25 --noise high --seed 1')
     .action(async (opts: { scene: string; noise: string; seed: string }) => {
       if (!isNoiseName(opts.noise)) {
         throw new Error(`--noise must be one of ${NOISE_NAMES.join(', ')}, got "${opts.noise}"`);
       }
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${opts.seed}"`);
+      const seed = intFlag('seed', opts.seed);
       const bar = progressBar('segment2d');
       try {
         await simulateSegmenter(opts.scene, { noise: opts.noise, seed, onProgress: bar.update });

@@ -2,11 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { instanceWarnings } from '../data/instance-checks.ts';
+import { readScene } from '../data/read-scene.ts';
 import { writeLossCurve } from '../export/loss-curve.ts';
 import { INSTANCE_LOSSES, parseTrainConfig } from '../model/config.ts';
-import { train } from '../train/trainer.ts';
-import { addBackendOptions, applyBackendFlags, type BackendFlags } from './flags.ts';
+import type { train } from '../train/trainer.ts';
+import { addBackendOptions, addExamples, applyBackendFlags, type BackendFlags, intFlag } from './flags.ts';
 import { progressBar } from './progress.ts';
+import { checkRunFolder } from './run-folder.ts';
 
 interface TrainFlags extends BackendFlags {
   scene: string;
@@ -21,40 +24,69 @@ interface TrainFlags extends BackendFlags {
   grid?: string;
   seed?: string;
   resume?: boolean;
+  force?: boolean;
 }
 
-const int = (name: string, v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`${name} must be an integer, got "${v}"`);
-  return n;
-};
+/** Smallest --train-size: below it a view has too few pixels to train on. */
+export const MIN_TRAIN_SIZE = 16;
 
-/** The config object from a JSON file (if any) with flags layered on top. */
+/** The default training config as JSON (what `clift train --print-config` prints). */
+export function defaultConfigJson(): string {
+  return `${JSON.stringify(parseTrainConfig({}, 'defaults'), null, 2)}\n`;
+}
+
+/** The config a run folder was trained with (its config.json), to resume it without repeating --config. */
+export function runConfigFile(runDir: string): string | undefined {
+  const path = join(runDir, 'config.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { config?: unknown };
+    return typeof saved.config === 'object' && saved.config !== null ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The config object from a JSON file (if any; on --resume the run's own) with flags layered on top. */
 export function configFromFlags(flags: TrainFlags): ReturnType<typeof parseTrainConfig> {
   let base: Record<string, unknown> = {};
   let source = 'flags';
-  if (flags.config) {
+  const own = !flags.config && flags.resume ? runConfigFile(flags.out) : undefined;
+  if (own) {
+    base = (JSON.parse(readFileSync(own, 'utf8')) as { config: Record<string, unknown> }).config;
+    source = own;
+  } else if (flags.config) {
     if (!existsSync(flags.config)) throw new Error(`${flags.config}: config file not found`);
+    let parsed: unknown;
     try {
-      base = JSON.parse(readFileSync(flags.config, 'utf8'));
+      parsed = JSON.parse(readFileSync(flags.config, 'utf8'));
     } catch (e) {
       throw new Error(`${flags.config}: not valid JSON (${(e as Error).message})`);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error(`${flags.config}: must hold a JSON object of config keys`);
+    base = parsed as Record<string, unknown>;
     source = flags.config;
   }
   const o: Record<string, unknown> = { ...base };
-  if (flags.iters) o.iters = int('--iters', flags.iters);
-  if (flags.instanceLoss) o.instanceLoss = flags.instanceLoss;
-  if (flags.embedDim) o.embedDim = int('--embed-dim', flags.embedDim);
-  if (flags.slots) o.slots = int('--slots', flags.slots);
-  if (flags.batch) o.batch = int('--batch', flags.batch);
-  if (flags.trainSize) o.trainSize = int('--train-size', flags.trainSize);
-  if (flags.grid) {
-    const end = int('--grid', flags.grid);
+  if (flags.iters !== undefined) o.iters = intFlag('iters', flags.iters, 1);
+  if (flags.instanceLoss !== undefined) {
+    if (!(INSTANCE_LOSSES as readonly string[]).includes(flags.instanceLoss))
+      throw new Error(
+        `--instance-loss must be one of ${INSTANCE_LOSSES.join(', ')}, got "${flags.instanceLoss}"`,
+      );
+    o.instanceLoss = flags.instanceLoss;
+  }
+  if (flags.embedDim !== undefined) o.embedDim = intFlag('embed-dim', flags.embedDim, { min: 1, max: 32 });
+  if (flags.slots !== undefined) o.slots = intFlag('slots', flags.slots, 2);
+  if (flags.batch !== undefined) o.batch = intFlag('batch', flags.batch, 1);
+  if (flags.trainSize !== undefined) o.trainSize = intFlag('train-size', flags.trainSize, MIN_TRAIN_SIZE);
+  if (flags.grid !== undefined) {
+    const end = intFlag('grid', flags.grid, 8);
     const grid = typeof base.grid === 'object' && base.grid !== null ? base.grid : {};
     o.grid = { ...grid, start: Math.max(8, Math.round(end / 2)), end };
   }
-  if (flags.seed) o.seed = int('--seed', flags.seed);
+  if (flags.seed !== undefined) o.seed = intFlag('seed', flags.seed);
   return parseTrainConfig(o, source);
 }
 
@@ -65,36 +97,61 @@ export function registerTrain(program: Command): void {
     .description('train the neural field on a scene: geometry, then semantics, then instance embeddings')
     .requiredOption('--scene <dir>', 'scene folder (transforms.json with 2D segmenter maps)')
     .requiredOption('--out <rundir>', 'run folder: config.json, losses.csv, loss-curve.png, checkpoint.bin')
-    .option('--config <file>', 'JSON training config (validated; flags override its values)')
-    .option('--iters <n>', 'total iterations over all stages (default 3000)')
-    .option('--instance-loss <name>', `instance loss: ${INSTANCE_LOSSES.join(', ')} (default slow-fast)`)
-    .option('--embed-dim <d>', 'instance embedding size, 1–32 (default 3)')
-    .option('--slots <k>', 'output slots of the linear-assignment loss (default 25)')
-    .option('--batch <n>', 'rays per geometry/semantic step (default 2048)')
+    .option(
+      '--config <file>',
+      'JSON training config, keys as --print-config shows (validated; flags override it)',
+    )
+    .option('--print-config', 'print the full default config as JSON (every key --config accepts) and exit')
+    .option('--iters <n>', 'total iterations over all stages (default: 3000)')
+    .option('--instance-loss <name>', `instance loss: ${INSTANCE_LOSSES.join(', ')} (default: slow-fast)`)
+    .option('--embed-dim <d>', 'instance embedding size, 1–32 (default: 3)')
+    .option('--slots <k>', 'output slots of the linear-assignment loss, ≥ 2 (default: 25)')
+    .option('--batch <n>', 'rays per geometry/semantic step (default: 2048)')
     .option(
       '--train-size <px>',
-      'larger image side used for training; views are reduced by an integer factor (default 128)',
+      `larger image side used for training, ≥ ${MIN_TRAIN_SIZE}; views are reduced by an integer factor (default: 128)`,
     )
     .option(
       '--grid <n>',
-      'final density/colour grid resolution per axis; training starts at half and upsamples (default 96)',
+      'final density/colour grid resolution per axis; training starts at half and upsamples (default: 96)',
     )
-    .option('--seed <n>', 'random seed: the same seed gives the same run (default 0)')
-    .option('--resume', 'continue from the run folder’s last checkpoint');
-  addBackendOptions(cmd).action(async (flags: TrainFlags) => {
+    .option('--seed <n>', 'random seed: the same seed gives the same run (default: 0)')
+    .option(
+      '--resume',
+      'continue from the run folder’s last checkpoint, with the config it was trained with (flags or --config must not change it)',
+    )
+    .option('--force', 'train into a folder that already holds a run, overwriting it');
+  cmd.on('option:print-config', () => {
+    process.stdout.write(defaultConfigJson());
+    process.exit(0);
+  });
+  addExamples(
+    addBackendOptions(cmd),
+    'clift train --scene scenes/room25 --out runs/room25',
+    'clift train --scene scenes/room25 --out runs/room25 --resume',
+    'clift train --print-config > my-config.json',
+  ).action(async (flags: TrainFlags) => {
     const config = configFromFlags(flags);
+    const resume = flags.resume ?? false;
+    checkRunFolder(flags.out, { resume, force: flags.force ?? false });
     applyBackendFlags(flags, config.threads);
+    for (const w of instanceWarnings(readScene(flags.scene))) process.stderr.write(`clift: warning: ${w}\n`);
+    const { train } = await import('../train/trainer.ts');
     const bar = progressBar('train');
     const t0 = performance.now();
-    const model = await train({
-      sceneDir: flags.scene,
-      runDir: flags.out,
-      config,
-      resume: flags.resume ?? false,
-      onProgress: bar.update,
-      log: (line) => process.stderr.write(`${line}\n`),
-    });
-    bar.stop();
+    let model: Awaited<ReturnType<typeof train>>;
+    try {
+      model = await train({
+        sceneDir: flags.scene,
+        runDir: flags.out,
+        config,
+        resume,
+        onProgress: bar.update,
+        log: bar.log,
+      });
+    } finally {
+      bar.stop();
+    }
     writeLossCurve(join(flags.out, 'losses.csv'), join(flags.out, 'loss-curve.png'));
     process.stdout.write(
       `trained ${model.iteration} iterations in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${flags.out}\n`,

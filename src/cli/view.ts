@@ -1,6 +1,7 @@
 /** `clift view`: a local web page with a run's labelled point cloud, its objects and its views. */
 import type { Command } from 'commander';
 import { startViewer } from '../viewer/server.ts';
+import { intFlag } from './flags.ts';
 
 interface ViewFlags {
   port: string;
@@ -25,13 +26,10 @@ export function registerView(program: Command): void {
     .option('--scene <dir>', 'scene folder (default: RUNDIR/scene, else the scene RUNDIR/config.json names)')
     .addHelpText(
       'after',
-      '\nThe page is bundled locally at start; nothing is downloaded. Ctrl-C stops the server.',
+      '\nThe page is bundled locally at start; nothing is downloaded. Ctrl-C stops the server.\n\nExample:\n  $ clift run --out runs/demo\n  $ clift view runs/demo --port 0',
     )
     .action(async (runDir: string, flags: ViewFlags) => {
-      const port = Number(flags.port);
-      if (!/^\d+$/.test(flags.port) || port > 65535) {
-        throw new Error(`--port must be an integer in 0..65535, got "${flags.port}"`);
-      }
+      const port = intFlag('port', flags.port, { min: 0, max: 65535 });
       const viewer = await startViewer({ runDir, port, ...(flags.scene ? { sceneDir: flags.scene } : {}) });
       for (const w of viewer.run.info.warnings) process.stderr.write(`clift view: warning: ${w}\n`);
       const { objects, views, pointCount } = viewer.run.info;

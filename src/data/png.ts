@@ -1,8 +1,19 @@
 /** Reading and writing images: 8/16-bit PNG (fast-png) and JPEG (jpeg-js), as plain typed arrays. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { decode as decodePngBytes, encode as encodePngBytes } from 'fast-png';
 import jpeg from 'jpeg-js';
+import { fsError } from '../core/fs-error.ts';
 
 /** A decoded image: row-major pixels, `channels` values per pixel, 8 or 16 bits per value. */
 export interface Image {
@@ -15,7 +26,21 @@ export interface Image {
 
 /** Decodes a PNG or JPEG file (chosen by its magic bytes) into an Image. */
 export function readImage(path: string): Image {
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw fsError(path, 'read the image', e);
+  }
+  try {
+    return decodeImage(bytes);
+  } catch (e) {
+    throw new Error(`${path}: not a readable PNG or JPEG image (${(e as Error).message})`);
+  }
+}
+
+/** Decodes PNG or JPEG bytes. */
+function decodeImage(bytes: Uint8Array): Image {
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
     return { width: img.width, height: img.height, channels: 3, depth: 8, data: img.data };
@@ -55,10 +80,41 @@ export function encodePng(img: Image): Uint8Array {
 
 /** Writes bytes to a file atomically (temporary file, then rename), creating folders as needed. */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureFolder(dirname(path));
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (e) {
+    // Never leave the temporary file behind (a full disk would otherwise fill up with them).
+    rmSync(tmp, { force: true });
+    throw fsError(path, 'write', e);
+  }
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates a folder (and its parents), with an error naming the folder and the real reason. */
+export function ensureFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    // mkdir reports a read-only parent of a missing folder as ENOENT: name the existing ancestor instead.
+    let up = dir;
+    while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+    if (existsSync(up) && !statSync(up).isDirectory())
+      throw fsError(dir, 'create the folder', { code: 'ENOTDIR' });
+    if (existsSync(up) && !writable(up))
+      throw new Error(`${dir}: cannot create the folder: ${up} is not writable`);
+    throw fsError(dir, 'create the folder', e);
+  }
 }
 
 /** Writes an Image as a PNG file. */

@@ -63,8 +63,19 @@ export function readIntrinsics(file: string, where: string, obj: Json, base: Int
     throw new SceneError(file, `${where}h`, 'must be a positive integer');
   if (intr.fx <= 0) throw new SceneError(file, `${where}fl_x`, 'must be positive');
   if (intr.fy <= 0) throw new SceneError(file, `${where}fl_y`, 'must be positive');
+  // A principal point more than an image size outside the image is a unit or convention mistake, not a crop.
+  if (intr.cx < -intr.w || intr.cx > 2 * intr.w)
+    throw new SceneError(file, `${where}cx`, `${intr.cx} lies far outside the image (w ${intr.w})`);
+  if (intr.cy < -intr.h || intr.cy > 2 * intr.h)
+    throw new SceneError(file, `${where}cy`, `${intr.cy} lies far outside the image (h ${intr.h})`);
   return intr;
 }
+
+/**
+ * Largest deviation of RᵀR from the identity a pose may have: float32 round-off is ~1e-7, while a pose scaled by
+ * 1.004 (a scale hidden in the rotation) deviates by 0.008 and must be refused.
+ */
+export const ROTATION_TOLERANCE = 2e-3;
 
 /** Reads a camera-to-world matrix, checking it is finite, rigid (orthonormal rotation, det +1) and affine. */
 export function readPose(file: string, field: string, v: unknown): Float64Array {
@@ -92,7 +103,7 @@ export function readPose(file: string, field: string, v: unknown): Float64Array 
     for (let j = 0; j < 3; j++) {
       let dot = 0;
       for (let k = 0; k < 3; k++) dot += m[k * 4 + i]! * m[k * 4 + j]!;
-      if (Math.abs(dot - (i === j ? 1 : 0)) > 1e-2) {
+      if (Math.abs(dot - (i === j ? 1 : 0)) > ROTATION_TOLERANCE) {
         throw new SceneError(
           file,
           field,

@@ -45,19 +45,22 @@ export function imageGrid(cells: (GridCell | null)[][], opts: GridOptions = {}):
   const ch = opts.cellHeight ?? Math.max(1, ...all.map((c) => c.h));
   const nCols = Math.max(colTitles.length, ...cells.map((row) => row.length), 0);
   const nRows = Math.max(rowTitles.length, cells.length);
+  // A column is at least as wide as its title, so no title is clipped ("2D segmenter" over a 48 px cell).
+  const colW = Math.max(cw, ...colTitles.map((t) => textWidth(t, scale)));
   const titleH = colTitles.length > 0 ? textHeight(scale) + pad : 0;
   const rowTitleW = rowTitles.length > 0 ? Math.max(...rowTitles.map((t) => textWidth(t, scale))) + pad : 0;
-  const width = pad + rowTitleW + nCols * (cw + pad);
+  const width = pad + rowTitleW + nCols * (colW + pad);
   const height = pad + titleH + nRows * (ch + pad);
 
   const r = new Raster(width, height, opts.background ?? [255, 255, 255]);
-  const cellX = (col: number): number => pad + rowTitleW + col * (cw + pad);
+  const colX = (col: number): number => pad + rowTitleW + col * (colW + pad);
+  const cellX = (col: number): number => colX(col) + Math.floor((colW - cw) / 2);
   const cellY = (row: number): number => pad + titleH + row * (ch + pad);
 
   colTitles.forEach((title, col) => {
     const w = textWidth(title, scale);
-    const x = cellX(col) + (w <= cw ? Math.floor((cw - w) / 2) : 0);
-    r.setClip(cellX(col), 0, cellX(col) + cw, height);
+    const x = colX(col) + Math.floor((colW - w) / 2);
+    r.setClip(colX(col), 0, colX(col) + colW, height);
     r.text(x, pad, title, INK, { scale });
   });
   r.resetClip();

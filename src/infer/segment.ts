@@ -2,16 +2,16 @@
  * `clift segment`: turns a trained run into consistent instance ids for any views — centroids from training
  * renders, nearest-centroid labels per pixel — and writes a prediction folder, overlays and point clouds.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterParams } from '../cluster/types.ts';
 import type { ProgressFn } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { maybeYield } from '../core/yield.ts';
 import { readRgb } from '../data/maps.ts';
-import { writeFileAtomic, writeRgb8 } from '../data/png.ts';
+import { ensureFolder, writeFileAtomic, writeRgb8 } from '../data/png.ts';
 import { readCameraFile } from '../data/read-cameras.ts';
-import { type Frame, framesOf, type Split } from '../data/scene.ts';
+import { type Frame, framesOf, type Scene, type Split } from '../data/scene.ts';
 import { reducedIntrinsics, segmenterInstances, segmenterSemantics } from '../data/training-views.ts';
 import { classKinds } from '../eval/evaluate.ts';
 import { writePrediction } from '../eval/prediction.ts';
@@ -23,26 +23,20 @@ import { raysForView } from '../rays/ray-bundle.ts';
 import { assignInstances, type ClassCentroids, extractCentroids } from './class-centroids.ts';
 import { loadRun } from './load-model.ts';
 import { sampleEmbeddings, segmenterThingFocus } from './sample-embeddings.ts';
+import {
+  DEFAULT_RENDER_SIZE,
+  DEFAULT_SAMPLE_PIXELS,
+  DEFAULT_THING_SHARE,
+  MIN_SELECTION_VIEWS,
+} from './segment-defaults.ts';
 import { candidateParams, type SelectionView, selectParameter } from './select-parameter.ts';
 
-/** Larger image side views are rendered at by default (larger frames are rendered smaller and upsampled). */
-export const DEFAULT_RENDER_SIZE = 512;
-
-/** Default share of sampled pixels drawn among the 2D segmenter's thing pixels (only things are clustered). */
-export const DEFAULT_THING_SHARE = 0.75;
-
-/**
- * Default number of rendered training pixels the clustering is fitted on. With 10⁵ (and a fit on at most 50 000
- * of them, as the reference does) the same trained run came out with 25 or 26 instances depending on the segment
- * seed; with 3·10⁵, all fitted, repeated seeds gave the same instances.
- */
-export const DEFAULT_SAMPLE_PIXELS = 300000;
-
-/**
- * Fewest training views `--min-cluster-size auto` scores its candidates on (appendix B.3 uses 10 % of them; on an
- * 80-view scene that is 8 views, and the choice between neighbouring cluster sizes flipped with the views drawn).
- */
-export const MIN_SELECTION_VIEWS = 40;
+export {
+  DEFAULT_RENDER_SIZE,
+  DEFAULT_SAMPLE_PIXELS,
+  DEFAULT_THING_SHARE,
+  MIN_SELECTION_VIEWS,
+} from './segment-defaults.ts';
 
 /** Training views scored by the automatic parameter choice: the larger of 10 % and MIN_SELECTION_VIEWS, at most all. */
 export function selectionViewCount(trainViews: number, requested?: number): number {
@@ -137,6 +131,16 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   const kinds = classKinds(scene);
   const things = [...kinds.things].sort((a, b) => a - b);
   const trainFrames = framesOf(scene, 'train');
+  if (config.instanceLoss !== 'linear-assignment' && opts.parameter === 'auto') {
+    const without = trainFrames.find((f) => !f.maps.instance_file_path || !f.maps.semantic_file_path);
+    if (without)
+      throw new Error(
+        `${scene.transformsPath}: frames[${without.index}] (${without.stem}) has no 2D segmenter maps, which the automatic cluster parameter is scored against; give a fixed --min-cluster-size / --eps / --bandwidth`,
+      );
+  }
+  // Everything that can be refused is checked before the slow clustering starts.
+  const frames = viewsToLabel(scene, opts.views);
+  ensureFolder(opts.out);
   const thingShare = opts.thingShare ?? DEFAULT_THING_SHARE;
   let params: ClusterParams | null = null;
   let selection: SegmentResult['selection'] = [];
@@ -196,7 +200,6 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
     centroids = extractCentroids(sample, things, params, rng.fork('final'));
     const instances = centroids.reduce((s, c) => s + c.centroids.length, 0);
     log(`clustered ${sample.semantic.length} pixels with ${JSON.stringify(params)}: ${instances} instances`);
-    mkdirSync(opts.out, { recursive: true });
     writeFileAtomic(
       join(opts.out, 'centroids.json'),
       `${JSON.stringify({ params, embedDim: sample.dim, classes: centroids }, null, 2)}\n`,
@@ -206,10 +209,6 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
     label = (embedding, dim, semantic) => assignInstances(embedding, dim, semantic, fitted);
   }
   const instances = params === null ? config.slots : centroids.reduce((s, c) => s + c.centroids.length, 0);
-  const frames: Frame[] =
-    opts.views === 'train' || opts.views === 'test' || opts.views === 'val' || opts.views === 'all'
-      ? framesOf(scene, opts.views)
-      : readCameraFile(opts.views);
   const cloud = {
     xyz: [] as number[],
     rgb: [] as number[],
@@ -281,6 +280,22 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
     }
   }
   return { params, centroids, instances, frames: frames.length, selection };
+}
+
+/** The frames `views` names (a split, all, or a camera file); refuses a name that is neither, or no frames. */
+export function viewsToLabel(scene: Scene, views: string): Frame[] {
+  const splits = ['train', 'test', 'val', 'all'];
+  if (splits.includes(views)) {
+    const frames = framesOf(scene, views as Split | 'all');
+    if (frames.length === 0)
+      throw new Error(`${scene.transformsPath}: no frame with split "${views}" to label (--views ${views})`);
+    return frames;
+  }
+  if (!existsSync(views))
+    throw new Error(`--views must be one of ${splits.join(', ')} or a camera .json file, got "${views}"`);
+  const frames = readCameraFile(views);
+  if (frames.length === 0) throw new Error(`${views}: frames: no camera to label`);
+  return frames;
 }
 
 /** The frame's photo when it exists and matches the frame's size (novel views have none). */

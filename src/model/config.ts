@@ -30,6 +30,7 @@ export const TrainConfigSchema = z
         instance: z.number().min(0).max(1).default(0.55),
         segment: z.number().min(0).max(1).default(1),
       })
+      .strict()
       .default({ semantic: 0.4, instance: 0.55, segment: 1 }),
     /** Larger image side used for training (views are reduced by an integer factor). */
     trainSize: z.number().int().positive().default(128),
@@ -51,6 +52,7 @@ export const TrainConfigSchema = z
         /** Occupancy grid resolution for empty-space skipping. */
         occupancy: z.number().int().min(4).default(64),
       })
+      .strict()
       .default({ start: 48, end: 96, densityComponents: 16, appearanceComponents: 48, occupancy: 64 }),
     /** Samples per grid voxel along a ray. */
     stepRatio: z.number().positive().default(0.5),
@@ -68,6 +70,7 @@ export const TrainConfigSchema = z
         semantic: z.number().int().min(0).max(12).default(8),
         instance: z.number().int().min(0).max(12).default(6),
       })
+      .strict()
       .default({ semantic: 8, instance: 6 }),
     semanticHidden: z.number().int().positive().default(128),
     /**
@@ -79,6 +82,7 @@ export const TrainConfigSchema = z
         components: z.number().int().min(0).default(0),
         resolution: z.number().int().min(8).default(128),
       })
+      .strict()
       .default({ components: 0, resolution: 128 }),
     /** Adam learning rates: the paper's, except the semantic MLP's 2e-3 for runs ~100× shorter than its 400k. */
     lr: z
@@ -88,6 +92,7 @@ export const TrainConfigSchema = z
         semantic: z.number().positive().default(2e-3),
         instance: z.number().positive().default(5e-4),
       })
+      .strict()
       .default({ grid: 1e-2, mlp: 5e-4, semantic: 2e-3, instance: 5e-4 }),
     emaMomentum: z.number().min(0).max(1).default(0.9),
     weights: z
@@ -98,6 +103,7 @@ export const TrainConfigSchema = z
         tvDensity: z.number().min(0).default(1e-3),
         tvAppearance: z.number().min(0).default(1e-4),
       })
+      .strict()
       .default({ semantic: 0.1, segment: 1, depth: 0.1, tvDensity: 1e-3, tvAppearance: 1e-4 }),
     checkpointEvery: z.number().int().positive().default(500),
     threads: z.number().int().positive().optional(),
@@ -106,10 +112,18 @@ export const TrainConfigSchema = z
 
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 
+/** One config problem as "key.path: what is wrong" (unknown keys named with their full path). */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const at = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((k) => `${at ? `${at}.` : ''}${k}: unknown config key`).join('; ');
+  return `${at || 'config'}: ${issue.message}`;
+}
+
 /** Validates a config object (from a JSON file merged with flags); errors name the source and the field. */
 export function parseTrainConfig(input: unknown, source: string): TrainConfig {
   const r = TrainConfigSchema.safeParse(input);
-  if (!r.success) throw new Error(`${source}: invalid training config:\n${z.prettifyError(r.error)}`);
+  if (!r.success) throw new Error(`${source}: ${r.error.issues.map(describeIssue).join('; ')}`);
   const s = r.data.stages;
   if (!(s.semantic <= s.instance && s.instance <= s.segment)) {
     throw new Error(`${source}: stages must satisfy semantic ≤ instance ≤ segment`);

@@ -14,7 +14,7 @@ import { intrinsicsToJson, matrixToJson, writeTransforms } from '../data/write-s
 import type { Vec3 } from '../rays/camera.ts';
 import { sampleDomeCameras, squareIntrinsics } from './cameras.ts';
 import { type Environment, type EnvName, isEnvName, makeEnvironment } from './environment.ts';
-import { defaultViewCount, type SceneLayout, SENSOR_WIDTH_MM, sceneLayout } from './layout.ts';
+import { DEFAULT_SIZE, defaultViewCount, type SceneLayout, SENSOR_WIDTH_MM, sceneLayout } from './layout.ts';
 import { settleObjects, spawnPoses } from './physics.ts';
 import type { ViewCamera } from './raycast-render.ts';
 import { renderAllViews } from './render-pool.ts';
@@ -55,8 +55,7 @@ export interface GenerateResult {
   settled: boolean;
 }
 
-/** Default image side in pixels. */
-export const DEFAULT_SIZE = 512;
+export { DEFAULT_SIZE };
 
 function checkInt(name: string, v: number, lo: number, hi: number): void {
   if (!Number.isInteger(v) || v < lo || v > hi)

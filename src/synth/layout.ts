@@ -67,3 +67,6 @@ export function sceneLayout(objects: number): SceneLayout {
 export function focalPixels(focalMm: number, widthPx: number): number {
   return (focalMm / SENSOR_WIDTH_MM) * widthPx;
 }
+
+/** Default image side of a generated scene in pixels. */
+export const DEFAULT_SIZE = 512;

@@ -3,12 +3,12 @@
  * semantic field on cached samples, then the instance field, then segment consistency. Checkpoints are written
  * atomically and a run resumes from its last one with the same results as an uninterrupted run.
  */
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressFn } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { maybeYield } from '../core/yield.ts';
-import { writeFileAtomic } from '../data/png.ts';
+import { ensureFolder, writeFileAtomic } from '../data/png.ts';
 import { readScene } from '../data/read-scene.ts';
 import { framesOf, type Scene } from '../data/scene.ts';
 import { loadTrainingViews } from '../data/training-views.ts';
@@ -25,6 +25,7 @@ import { buildModel, type CliftModel, classCount } from '../model/model.ts';
 import { normalizeScene } from '../rays/normalize.ts';
 import { GeometryStage } from './geometry-stage.ts';
 import { LabelStage } from './label-stage.ts';
+import { configDifferences, type RunSoFar, runSoFar } from './resume-check.ts';
 
 const LOG_EVERY = 10;
 export const LOSS_COLUMNS = [
@@ -194,17 +195,28 @@ function truncateLossLog(path: string, it: number): void {
 export async function train(opts: TrainOptions): Promise<TrainedModel> {
   const { config, runDir } = opts;
   const log = opts.log ?? (() => {});
-  mkdirSync(runDir, { recursive: true });
   const scene = readScene(opts.sceneDir);
   const { model, stages: st } = buildTraining(scene, config, opts.onProgress);
+  // The run folder is made only once the scene has been read, so a refused scene leaves nothing behind.
+  ensureFolder(runDir);
   const rng = new Rng(config.seed).fork('train');
   const lossPath = join(runDir, 'losses.csv');
   let start = 0;
-  if (opts.resume && existsSync(checkpointPath(runDir))) {
+  let before: RunSoFar = { seconds: 0, stages: {}, fromIteration: 0 };
+  if (opts.resume) {
+    const saved = loadCheckpoint(checkpointPath(runDir));
+    if (!saved)
+      throw new Error(`${checkpointPath(runDir)}: no checkpoint to resume from (train without --resume)`);
+    const differ = configDifferences(saved.meta.config, config);
+    if (differ.length > 0)
+      throw new Error(
+        `${checkpointPath(runDir)}: the checkpoint was trained with another config (${differ.join(', ')}); resume with the run's own config or train into a new folder`,
+      );
     const r = restoreTraining(runDir, model, st);
     start = r.iteration;
     rng.setState(r.rng);
     truncateLossLog(lossPath, start);
+    before = runSoFar(runDir, lossPath);
     log(`resuming from iteration ${start}`);
   } else if (opts.branchFrom) {
     const starts = stageStarts(config);
@@ -228,10 +240,11 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
     `${JSON.stringify({ scene: opts.sceneDir, config, normalization: model.norm, trainViews: st.views.length }, null, 2)}\n`,
   );
   const stages = stageStarts(config);
-  const t0 = performance.now();
+  // After a resume the seconds column and timings.json continue from the part already trained.
+  const t0 = performance.now() - before.seconds * 1000;
   let lastLosses: Record<string, number> = {};
   const end = Math.min(config.iters, opts.stopAt ?? config.iters);
-  const seconds: Record<string, number> = {};
+  const seconds: Record<string, number> = { ...before.stages };
   let tick = performance.now();
   const charge = (what: string) => {
     const now = performance.now();
@@ -245,52 +258,56 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let it = start;
-  for (; it < end && !interrupted; it++) {
-    const stage = stageAt(stages, it);
-    const owner = stage === 'geometry' ? st.geometry : st.labels;
-    charge('other');
-    for (const hook of owner.hooks) {
-      hook.run(it);
-      charge(hook.name);
-    }
-    if (stage === 'geometry') {
-      const loss = st.geometry.step(rng, it);
-      lastLosses = { rgb: loss.rgb, psnr: loss.psnr, depth: loss.depth, tv: loss.tv };
-    } else {
-      const loss = st.labels.step(rng, stage === 'instance' || stage === 'segment', stage === 'segment');
-      lastLosses = { semantic: loss.semantic, segment: loss.segment, instance: loss.instance };
-    }
-    charge(stage);
-    await maybeYield();
-    const done = it + 1;
-    if (done % LOG_EVERY === 0 || done === config.iters) {
-      appendFileSync(
-        lossPath,
-        `${formatRow({ iter: it, stage, ...lastLosses, seconds: (performance.now() - t0) / 1000 })}\n`,
+  // The handlers go even when a step throws (a full disk), so a later Ctrl-C or SIGTERM ends the process.
+  try {
+    for (; it < end && !interrupted; it++) {
+      const stage = stageAt(stages, it);
+      const owner = stage === 'geometry' ? st.geometry : st.labels;
+      charge('other');
+      for (const hook of owner.hooks) {
+        hook.run(it);
+        charge(hook.name);
+      }
+      if (stage === 'geometry') {
+        const loss = st.geometry.step(rng, it);
+        lastLosses = { rgb: loss.rgb, psnr: loss.psnr, depth: loss.depth, tv: loss.tv };
+      } else {
+        const loss = st.labels.step(rng, stage === 'instance' || stage === 'segment', stage === 'segment');
+        lastLosses = { semantic: loss.semantic, segment: loss.segment, instance: loss.instance };
+      }
+      charge(stage);
+      await maybeYield();
+      const done = it + 1;
+      if (done % LOG_EVERY === 0 || done === config.iters) {
+        appendFileSync(
+          lossPath,
+          `${formatRow({ iter: it, stage, ...lastLosses, seconds: (performance.now() - t0) / 1000 })}\n`,
+        );
+      }
+      if (done % config.checkpointEvery === 0 || done === end || interrupted) {
+        writeCheckpoint(runDir, model, st, done, rng, config);
+        if (interrupted) log(`interrupted: checkpoint written at iteration ${done}; continue with --resume`);
+      }
+      opts.onProgress?.(
+        done,
+        config.iters,
+        `${stage} ${Object.entries(lastLosses)
+          .filter(([, v]) => Number.isFinite(v))
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join(' ')}`,
       );
     }
-    if (done % config.checkpointEvery === 0 || done === end || interrupted) {
-      writeCheckpoint(runDir, model, st, done, rng, config);
-      if (interrupted) log(`interrupted: checkpoint written at iteration ${done}; continue with --resume`);
-    }
-    opts.onProgress?.(
-      done,
-      config.iters,
-      `${stage} ${Object.entries(lastLosses)
-        .filter(([, v]) => Number.isFinite(v))
-        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
-        .join(' ')}`,
-    );
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
   if (interrupted) process.exitCode = 130;
   if (it > stages.semantic) st.labels.ensureCache();
   charge('other');
   const timings = Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, Math.round(v * 100) / 100]));
   writeFileAtomic(
     join(runDir, 'timings.json'),
-    `${JSON.stringify({ fromIteration: start, toIteration: it, seconds: timings }, null, 2)}\n`,
+    `${JSON.stringify({ fromIteration: opts.resume ? before.fromIteration : start, toIteration: it, seconds: timings }, null, 2)}\n`,
   );
   log(`seconds per stage: ${JSON.stringify(timings)}`);
   return { scene, model, stages: st, iteration: it, lastLosses };

@@ -111,6 +111,13 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(reply.body);
 }
 
+/** Whether a Host header names this machine's loopback: 127.0.0.1 or localhost, with or without a port. */
+export function allowedHost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const m = /^(127\.0\.0\.1|localhost)(:(\d{1,5}))?$/i.exec(host.trim());
+  return m !== null && (m[3] === undefined || Number(m[3]) <= 65535);
+}
+
 /** Handles one request, turning failures into a 500 that names the problem. */
 async function handle(
   run: ViewerRun,
@@ -119,6 +126,11 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   try {
+    if (!allowedHost(req.headers.host)) {
+      // DNS rebinding: a page on another name that resolves to 127.0.0.1 must not read the run.
+      send(res, text(421, 'this server answers only Host 127.0.0.1 or localhost'));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, text(405, 'only GET is served'));
       return;
