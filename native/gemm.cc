@@ -144,6 +144,85 @@ void gemmNoK(float* c, int m, int n, const float* bias, bool accumulate, bool re
     }
 }
 
+/** The epilogue of one output element: accumulate, bias, ReLU, mask. */
+inline float finish(const GemmCall& g, int64_t i, int j, float acc) {
+  const int64_t at = i * g.n + j;
+  float v = acc + (g.accumulate ? g.c[at] : 0.0f) + (g.bias ? g.bias[j] : 0.0f);
+  if (g.relu && v < 0) v = 0;
+  if (g.mask && !(g.mask[at] > 0)) v = 0;
+  return v;
+}
+
+constexpr int SMALL = 4;
+
+/**
+ * n ≤ SMALL or k ≤ SMALL (a layer with 2–3 outputs or inputs): the packed path would fill its 32-wide panels with
+ * padding, so these shapes take direct loops, memory-bound, with rows of C split among threads.
+ */
+void gemmSmall(const GemmCall& g, int threads) {
+  const int m = g.m, n = g.n, k = g.k;
+  // op(B) as n columns of k values (for n small) or k rows of n values (for k small).
+  std::vector<float> bc(static_cast<size_t>(n) * k), br(static_cast<size_t>(k) * n);
+  for (int p = 0; p < k; p++)
+    for (int j = 0; j < n; j++) {
+      const float v = g.transB ? g.b[static_cast<int64_t>(j) * k + p] : g.b[static_cast<int64_t>(p) * n + j];
+      bc[static_cast<size_t>(j) * k + p] = v;
+      br[static_cast<size_t>(p) * n + j] = v;
+    }
+  const int T = threadsFor(threads, 2LL * m * n * k, 1LL << 18);
+  parallel(T, [&](int t, int TT) {
+    int64_t lo, hi;
+    share(m, t, TT, lo, hi);
+    if (k <= SMALL) {
+      // C[i, :] = Σ_p op(A)[i, p] · op(B)[p, :]
+      std::vector<float> row(n);
+      for (int64_t i = lo; i < hi; i++) {
+        std::fill(row.begin(), row.end(), 0.0f);
+        for (int p = 0; p < k; p++) {
+          const float a = g.transA ? g.a[static_cast<int64_t>(p) * m + i] : g.a[i * k + p];
+          const float* b = br.data() + static_cast<size_t>(p) * n;
+          for (int j = 0; j < n; j++) row[j] += a * b[j];
+        }
+        for (int j = 0; j < n; j++) g.c[i * n + j] = finish(g, i, j, row[j]);
+      }
+      return;
+    }
+    if (!g.transA) {
+      // C[i, j] = A[i, :] · op(B)[:, j], 16 partial sums per dot product.
+      for (int64_t i = lo; i < hi; i++) {
+        const float* a = g.a + i * k;
+        for (int j = 0; j < n; j++) {
+          const float* b = bc.data() + static_cast<size_t>(j) * k;
+          v16 acc = splat16(0);
+          int p = 0;
+          for (; p + 16 <= k; p += 16) acc += load16(a + p) * load16(b + p);
+          float s = 0;
+          for (int l = 0; l < 16; l++) s += acc[l];
+          for (; p < k; p++) s += a[p] * b[p];
+          g.c[i * n + j] = finish(g, i, j, s);
+        }
+      }
+      return;
+    }
+    // Aᵀ: C[i, j] = Σ_p A[p, i] · op(B)[p, j], streaming A's rows (contiguous in i) once.
+    const int64_t w = hi - lo;
+    std::vector<float> acc(static_cast<size_t>(n) * (w + 16), 0.0f);
+    for (int p = 0; p < k; p++) {
+      const float* a = g.a + static_cast<int64_t>(p) * m + lo;
+      const float* b = br.data() + static_cast<size_t>(p) * n;
+      for (int j = 0; j < n; j++) {
+        float* cj = acc.data() + static_cast<size_t>(j) * (w + 16);
+        const float bj = b[j];
+        int64_t l = 0;
+        for (; l + 16 <= w; l += 16) store16(cj + l, load16(cj + l) + load16(a + l) * bj);
+        for (; l < w; l++) cj[l] += a[l] * bj;
+      }
+    }
+    for (int64_t l = 0; l < w; l++)
+      for (int j = 0; j < n; j++) g.c[(lo + l) * n + j] = finish(g, lo + l, j, acc[static_cast<size_t>(j) * (w + 16) + l]);
+  });
+}
+
 }  // namespace
 
 void gemm(const GemmCall& g, int threads) {
@@ -151,6 +230,10 @@ void gemm(const GemmCall& g, int threads) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
     gemmNoK(g.c, m, n, g.bias, g.accumulate, g.relu, g.mask);
+    return;
+  }
+  if (n <= SMALL || k <= SMALL) {
+    gemmSmall(g, threads);
     return;
   }
   const int strips = (m + MR - 1) / MR;

@@ -93,6 +93,11 @@ describe('wasm kernels match the TypeScript reference', () => {
     [5, 70, 520],
     [521, 23, 50],
     [300, 65, 600],
+    // Two or three outputs or inputs (the last layer of a label MLP and its backward): the small-shape path.
+    [300, 3, 600],
+    [70, 2, 1300],
+    [513, 130, 3],
+    [21, 4, 4],
   ];
   for (const [m, n, k] of gemmShapes) {
     for (const [transA, transB] of [
