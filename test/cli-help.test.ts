@@ -60,7 +60,7 @@ test('the README command table lists exactly the flags of each command’s --hel
 test('clift train --print-config prints the whole default config, nested keys included, without --scene', async () => {
   const json = JSON.parse(defaultConfigJson());
   assert.deepEqual(json, parseTrainConfig({}, 'defaults'));
-  assert.equal(json.grid.end, 96);
+  assert.equal(json.grid.end, 128);
   assert.equal(json.lr.instance, 5e-4);
   const r = await runCli(['train', '--print-config']);
   assert.equal(r.code, 0, r.stderr);

@@ -16,7 +16,7 @@ test('--grid sets the final grid resolution, starts at half, and keeps the confi
   assert.equal(c.iters, 4500);
   assert.equal(c.trainSize, 192);
   const d = configFromFlags({ scene: 's', out: 'o' });
-  assert.equal(d.grid.end, 96);
-  assert.equal(d.grid.start, 48);
+  assert.equal(d.grid.end, 128);
+  assert.equal(d.grid.start, 64);
   assert.throws(() => configFromFlags({ scene: 's', out: 'o', grid: '12.5' }), /--grid must be an integer/);
 });

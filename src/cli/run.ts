@@ -41,6 +41,7 @@ interface RunFlags extends BackendFlags {
   seed: string;
   iters: string;
   trainSize: string;
+  grid: string;
   config?: string;
   instanceLoss?: string;
 }
@@ -78,6 +79,7 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'seed for generation and training', '0')
     .option('--iters <n>', 'training iterations', '1500')
     .option('--train-size <px>', 'larger image side used for training', '96')
+    .option('--grid <n>', 'final density/colour grid resolution per axis (training starts at half)', '96')
     .option('--instance-loss <name>', `instance loss: ${INSTANCE_LOSSES.join(', ')} (default: slow-fast)`)
     .option(
       '--config <file>',
@@ -86,7 +88,7 @@ export function registerRun(program: Command): void {
   addExamples(
     addBackendOptions(cmd),
     'clift run --out runs/demo',
-    'clift run --scene scenes/room25 --out runs/room25 --iters 3000 --train-size 128',
+    'clift run --scene scenes/room25 --out runs/room25 --iters 6000 --train-size 128 --grid 128',
   ).action(async (flags: RunFlags) => {
     const out = resolve(flags.out);
     const seed = intFlag('seed', flags.seed);
@@ -96,6 +98,7 @@ export function registerRun(program: Command): void {
       out,
       iters: flags.iters,
       trainSize: flags.trainSize,
+      grid: flags.grid,
       seed: flags.seed,
       ...(flags.config ? { config: flags.config } : {}),
       ...(flags.instanceLoss ? { instanceLoss: flags.instanceLoss } : {}),

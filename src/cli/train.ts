@@ -102,7 +102,7 @@ export function registerTrain(program: Command): void {
       'JSON training config, keys as --print-config shows (validated; flags override it)',
     )
     .option('--print-config', 'print the full default config as JSON (every key --config accepts) and exit')
-    .option('--iters <n>', 'total iterations over all stages (default: 3000)')
+    .option('--iters <n>', 'total iterations over all stages (default: 6000)')
     .option('--instance-loss <name>', `instance loss: ${INSTANCE_LOSSES.join(', ')} (default: slow-fast)`)
     .option('--embed-dim <d>', 'instance embedding size, 1–32 (default: 3)')
     .option('--slots <k>', 'output slots of the linear-assignment loss, ≥ 2 (default: 25)')
@@ -113,7 +113,7 @@ export function registerTrain(program: Command): void {
     )
     .option(
       '--grid <n>',
-      'final density/colour grid resolution per axis; training starts at half and upsamples (default: 96)',
+      'final density/colour grid resolution per axis; training starts at half and upsamples (default: 128)',
     )
     .option('--seed <n>', 'random seed: the same seed gives the same run (default: 0)')
     .option(
