@@ -67,9 +67,13 @@ struct Epilogue {
   const float* c0;    // start of C, to find a tile's place in the mask
 };
 
-/** acc = Ap·Bp over kc, then C tile (mv × nv at c, row stride ldc) updated as the epilogue says. */
-inline void microKernel(int kc, const float* __restrict Ap, const float* __restrict Bp, float* c, int64_t ldc,
-                        int mv, int nv, int j0, const Epilogue& e) {
+/**
+ * acc = A·Bp over kc, then C tile (mv × nv at c, row stride ldc) updated as the epilogue says. `at(p, i)` reads
+ * element (i, p) of the strip: from packed panels, or straight from op(A) when the strip is full.
+ */
+template <class At>
+inline void microKernel(int kc, At at, const float* __restrict Bp, float* c, int64_t ldc, int mv, int nv, int j0,
+                        const Epilogue& e) {
   v16 acc[MR][2];
 #pragma GCC unroll 8
   for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = splat16(0);
@@ -78,7 +82,7 @@ inline void microKernel(int kc, const float* __restrict Ap, const float* __restr
     const v16 b1 = load16(Bp + p * NR + 16);
 #pragma GCC unroll 8
     for (int i = 0; i < MR; i++) {
-      const float av = Ap[p * MR + i];
+      const float av = at(p, i);
       acc[i][0] += av * b0;
       acc[i][1] += av * b1;
     }
@@ -258,15 +262,28 @@ void gemm(const GemmCall& g, int threads) {
       for (int q = q0; q < q1; q++) packB(g.b, n, k, g.transB, p0, kc, q * NR, bBuf.data() + (q - q0) * KC * NR);
       for (int sb = s0; sb < s1; sb += MC / MR) {
         const int se = std::min(s1, sb + MC / MR);
+        // Full strips are read in place (op(A) rows of kc values stay in L1 across the panels); only a last,
+        // partial strip is packed with zero padding.
         for (int s = sb; s < se; s++)
-          packA(g.a, m, k, g.transA, s * MR, p0, kc, aBuf.data() + (s - sb) * KC * MR);
+          if (m - s * MR < MR) packA(g.a, m, k, g.transA, s * MR, p0, kc, aBuf.data() + (s - sb) * KC * MR);
         for (int q = q0; q < q1; q++) {
           const float* Bp = bBuf.data() + (q - q0) * KC * NR;
           const int nv = std::min(NR, n - q * NR);
           for (int s = sb; s < se; s++) {
             const int mv = std::min(MR, m - s * MR);
-            microKernel(kc, aBuf.data() + (s - sb) * KC * MR, Bp, g.c + static_cast<int64_t>(s) * MR * n + q * NR,
-                        n, mv, nv, q * NR, e);
+            float* c = g.c + static_cast<int64_t>(s) * MR * n + q * NR;
+            if (mv < MR) {
+              const float* Ap = aBuf.data() + (s - sb) * KC * MR;
+              microKernel(kc, [Ap](int p, int i) { return Ap[p * MR + i]; }, Bp, c, n, mv, nv, q * NR, e);
+            } else if (g.transA) {
+              const float* Ap = g.a + static_cast<int64_t>(p0) * m + s * MR;
+              const int64_t lda = m;
+              microKernel(kc, [Ap, lda](int p, int i) { return Ap[p * lda + i]; }, Bp, c, n, mv, nv, q * NR, e);
+            } else {
+              const float* Ap = g.a + static_cast<int64_t>(s) * MR * k + p0;
+              const int64_t lda = k;
+              microKernel(kc, [Ap, lda](int p, int i) { return Ap[i * lda + p]; }, Bp, c, n, mv, nv, q * NR, e);
+            }
           }
         }
       }
