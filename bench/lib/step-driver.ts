@@ -14,7 +14,10 @@ import { buildTraining, restoreTraining, train } from '../../src/train/trainer.t
 const PREPARE_AT = 1000;
 // The workload pins the iteration count and grid of 6678176's defaults, so every tree trains the same model.
 const config = parseTrainConfig(
-  { iters: 3000, grid: { start: 48, end: 96, densityComponents: 16, appearanceComponents: 48, occupancy: 64 } },
+  {
+    iters: 3000,
+    grid: { start: 48, end: 96, densityComponents: 16, appearanceComponents: 48, occupancy: 64 },
+  },
   'bench',
 );
 if (process.argv[2] === '--prepare') {
