@@ -7,7 +7,7 @@ import type { Backend } from '../kernels/backend.ts';
 import { SH_BASIS } from '../kernels/reference/sh.ts';
 import type { Vec3 } from '../rays/camera.ts';
 import { compute } from './compute.ts';
-import type { Param } from './params.ts';
+import { makeParam, type Param, uniformInit } from './params.ts';
 import { VmGrid } from './tensorf-vm.ts';
 import { Workspace } from './workspace.ts';
 
@@ -61,11 +61,8 @@ export class GeometryField {
     this.density = new VmGrid('density', opts.densityComponents, res, rng, 0.1, backend);
     this.appearance = new VmGrid('appearance', opts.appearanceComponents, res, rng, 0.1, backend);
     const inD = this.appearance.features;
-    const size = inD * 3 * SH;
-    const data = backend.alloc(size);
-    const bound = 1 / Math.sqrt(inD);
-    for (let i = 0; i < size; i++) data[i] = rng.uniform(-bound, bound);
-    this.basis = { name: 'appearance.basis', group: 'mlp', data, grad: backend.alloc(size) };
+    const init = uniformInit(rng, 1 / Math.sqrt(inD));
+    this.basis = makeParam('appearance.basis', 'mlp', inD * 3 * SH, init, backend);
   }
 
   /** All parameters. */

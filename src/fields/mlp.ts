@@ -3,7 +3,7 @@ import type { Rng } from '../core/rng.ts';
 import type { Backend } from '../kernels/backend.ts';
 import { compute } from './compute.ts';
 import type { InputEncoding } from './frequency-encoding.ts';
-import type { Param } from './params.ts';
+import { makeParam, type Param, uniformInit } from './params.ts';
 import { Workspace } from './workspace.ts';
 
 /** Activations kept by forward for backward (views into the MLP's workspace: valid until its next forward). */
@@ -40,11 +40,8 @@ export class Mlp {
     this.sizes = sizes;
     this.encoding = encoding ?? null;
     this.backend = backend;
-    const param = (pname: string, size: number, bound: number): Param => {
-      const data = backend.alloc(size);
-      for (let i = 0; i < size; i++) data[i] = rng.uniform(-bound, bound);
-      return { name: pname, group: 'mlp', data, grad: backend.alloc(size) };
-    };
+    const param = (pname: string, size: number, bound: number): Param =>
+      makeParam(pname, 'mlp', size, uniformInit(rng, bound), backend);
     for (let l = 0; l + 1 < sizes.length; l++) {
       const bound = 1 / Math.sqrt(sizes[l]!);
       this.weights.push(param(`${name}.W${l}`, sizes[l]! * sizes[l + 1]!, bound));

@@ -1,5 +1,6 @@
 /** Trainable parameter tensors: values, gradient accumulators and the optimiser group they belong to. */
 import type { Rng } from '../core/rng.ts';
+import type { Backend } from '../kernels/backend.ts';
 
 /** Optimiser groups: grids (learning rate 1e-2) and MLPs (5e-4) by default. */
 export type ParamGroup = 'grid' | 'mlp';
@@ -12,11 +13,17 @@ export interface Param {
   grad: Float32Array;
 }
 
-/** A new parameter of `size` values filled by `init`. */
-export function makeParam(name: string, group: ParamGroup, size: number, init: (i: number) => number): Param {
-  const data = new Float32Array(size);
+/** A new parameter of `size` values filled by `init`, its values and gradient allocated by `backend`. */
+export function makeParam(
+  name: string,
+  group: ParamGroup,
+  size: number,
+  init: (i: number) => number,
+  backend: Backend,
+): Param {
+  const data = backend.alloc(size);
   for (let i = 0; i < size; i++) data[i] = init(i);
-  return { name, group, data, grad: new Float32Array(size) };
+  return { name, group, data, grad: backend.alloc(size) };
 }
 
 /** Uniform(−bound, bound) initialiser. */

@@ -7,7 +7,7 @@
 import type { Rng } from '../core/rng.ts';
 import { type Backend, MATRIX_MODE, VECTOR_MODE } from '../kernels/backend.ts';
 import { compute } from './compute.ts';
-import type { Param } from './params.ts';
+import { makeParam, type Param } from './params.ts';
 
 type Res = [number, number, number];
 
@@ -32,11 +32,8 @@ export class VmGrid {
     this.components = components;
     this.res = res;
     this.backend = backend;
-    const make = (pname: string, size: number): Param => {
-      const data = backend.alloc(size);
-      for (let i = 0; i < size; i++) data[i] = initScale * rng.normal();
-      return { name: pname, group: 'grid', data, grad: backend.alloc(size) };
-    };
+    const make = (pname: string, size: number): Param =>
+      makeParam(pname, 'grid', size, () => initScale * rng.normal(), backend);
     this.planes = MATRIX_MODE.map(([a, b], m) => make(`${name}.plane${m}`, res[a]! * res[b]! * components));
     this.lines = VECTOR_MODE.map((v, m) => make(`${name}.line${m}`, res[v]! * components));
   }
