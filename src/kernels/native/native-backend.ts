@@ -299,6 +299,21 @@ export class NativeBackend implements Backend {
     );
   }
 
+  /** Vanilla contrastive loss. */
+  vanillaContrastive(a: VanillaContrastiveArgs): number {
+    chk.checkVanillaContrastive(a);
+    return this.k.vanillaContrastive(
+      a.emb,
+      a.labels,
+      a.n,
+      a.d,
+      a.gammaPositive,
+      a.gammaNegative,
+      a.grad,
+      this.threads,
+    );
+  }
+
   /** Total variation, rows split among threads. */
   tvPlane(a: TvArgs): number {
     chk.checkTv(a);
@@ -317,34 +332,19 @@ export class NativeBackend implements Backend {
     this.k.shColorBackward(a.dirs, a.rgb, a.gradRgb, a.n, a.gradCoefs, this.threads);
   }
 
-  /** Frequency encoding (double-angle recurrences in double precision), rows split among threads. */
+  /** Density activation in double precision, elements split among threads. */
   softplus(a: SoftplusArgs): void {
     chk.checkSoftplus(a);
     this.k.softplus(a.x, a.n, a.shift, a.pre, a.out, this.threads);
   }
 
-  /** Vanilla contrastive loss. */
-  vanillaContrastive(a: VanillaContrastiveArgs): number {
-    chk.checkVanillaContrastive(a);
-    return this.k.vanillaContrastive(
-      a.emb,
-      a.labels,
-      a.n,
-      a.d,
-      a.gammaPositive,
-      a.gammaNegative,
-      a.grad,
-      this.threads,
-    );
-  }
-
-  /** Density activation backward. */
+  /** Density activation backward, elements split among threads. */
   softplusBackward(a: SoftplusBackwardArgs): void {
     chk.checkSoftplusBackward(a);
     this.k.softplusBackward(a.pre, a.gradOut, a.n, a.gradX, this.threads);
   }
 
-  /** Frequency encoding. */
+  /** Frequency encoding (double-angle recurrences in double precision), rows split among threads. */
   frequencyEncode(a: FrequencyEncodeArgs): void {
     chk.checkFrequencyEncode(a);
     this.k.frequencyEncode(a.x, a.n, a.dim, a.frequencies, a.out, this.threads);
