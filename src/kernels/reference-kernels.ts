@@ -37,8 +37,12 @@ export type ReferenceOnlyKernels = Pick<
   | 'marchRays'
 >;
 
-/** Argument-checked reference versions of the ReferenceOnlyKernels. */
-export const referenceKernels: ReferenceOnlyKernels = {
+/**
+ * Argument-checked reference versions of the ReferenceOnlyKernels, as a base class of the backends that have no
+ * kernel of their own for them (the TypeScript backend, and the WASM backend, which runs them on the calling thread).
+ */
+export abstract class ReferenceKernels implements ReferenceOnlyKernels {
+  /** Slow-fast contrastive loss by the reference. */
   slowFast(a: SlowFastArgs): number {
     chk.checkSlowFast(a);
     const { fast, slow, n1, n2, d } = a;
@@ -54,35 +58,51 @@ export const referenceKernels: ReferenceOnlyKernels = {
       a.logitScale,
       a.grad,
     );
-  },
+  }
+
+  /** Vanilla contrastive loss by the reference. */
   vanillaContrastive(a: VanillaContrastiveArgs): number {
     chk.checkVanillaContrastive(a);
     return vanillaContrastiveRef(a.emb, a.labels, a.n, a.d, a.gammaPositive, a.gammaNegative, a.grad);
-  },
+  }
+
+  /** Total variation by the reference. */
   tvPlane(a: TvArgs): number {
     chk.checkTv(a);
     return tvPlaneRef(a.data, a.grad, a.rows, a.cols, a.comps, a.weight);
-  },
+  }
+
+  /** SH colour by the reference. */
   shColor(a: ShColorArgs): void {
     chk.checkShColor(a);
     shColorRef(a.coefs, a.dirs, a.n, a.rgb);
-  },
+  }
+
+  /** SH colour backward by the reference. */
   shColorBackward(a: ShColorBackwardArgs): void {
     chk.checkShColorBackward(a);
     shColorBackwardRef(a.dirs, a.rgb, a.gradRgb, a.n, a.gradCoefs);
-  },
+  }
+
+  /** Density activation by the reference. */
   softplus(a: SoftplusArgs): void {
     chk.checkSoftplus(a);
     softplusRef(a.x, a.n, a.shift, a.pre, a.out);
-  },
+  }
+
+  /** Its backward by the reference. */
   softplusBackward(a: SoftplusBackwardArgs): void {
     chk.checkSoftplusBackward(a);
     softplusBackwardRef(a.pre, a.gradOut, a.n, a.gradX);
-  },
+  }
+
+  /** Frequency encoding by the reference. */
   frequencyEncode(a: FrequencyEncodeArgs): void {
     chk.checkFrequencyEncode(a);
     frequencyEncodeRef(a.x, a.n, a.dim, a.frequencies, a.out);
-  },
+  }
+
+  /** Ray marching by the reference. */
   marchRays(a: MarchArgs): void {
     chk.checkMarch(a);
     const [xyz, t] = a.xyz && a.t ? [a.xyz, a.t] : [null, null];
@@ -100,5 +120,5 @@ export const referenceKernels: ReferenceOnlyKernels = {
       xyz,
       t,
     );
-  },
-};
+  }
+}

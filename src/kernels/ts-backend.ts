@@ -39,10 +39,10 @@ import {
   softmaxRowsRef,
 } from './reference/softmax.ts';
 import { vmGatherRef, vmScatterRef } from './reference/vm.ts';
-import { referenceKernels } from './reference-kernels.ts';
+import { ReferenceKernels } from './reference-kernels.ts';
 
 /** The plain TypeScript reference backend: readable loops, single thread, the oracle for tests. */
-export class TsBackend implements Backend {
+export class TsBackend extends ReferenceKernels implements Backend {
   readonly kind = 'ts' as const;
   readonly threads = 1;
   readonly description = 'ts reference';
@@ -228,23 +228,4 @@ export class TsBackend implements Backend {
     chk.checkLength('source', a.source, a.target.length);
     emaRef(a.target, a.source, a.target.length, a.momentum);
   }
-
-  /** Slow-fast loss by the reference. */
-  readonly slowFast = referenceKernels.slowFast;
-  /** Vanilla contrastive loss (the checked reference). */
-  readonly vanillaContrastive = referenceKernels.vanillaContrastive;
-  /** Total variation by the reference. */
-  readonly tvPlane = referenceKernels.tvPlane;
-  /** SH colour by the reference. */
-  readonly shColor = referenceKernels.shColor;
-  /** SH colour backward by the reference. */
-  readonly shColorBackward = referenceKernels.shColorBackward;
-  /** Density activation (the checked reference). */
-  readonly softplus = referenceKernels.softplus;
-  /** Its backward (the checked reference). */
-  readonly softplusBackward = referenceKernels.softplusBackward;
-  /** Frequency encoding by the reference. */
-  readonly frequencyEncode = referenceKernels.frequencyEncode;
-  /** Ray marching by the reference. */
-  readonly marchRays = referenceKernels.marchRays;
 }

@@ -31,7 +31,7 @@ import type {
 import * as chk from '../check.ts';
 import { checkAdam, checkGemm, checkGrid, checkVm, checkVmGrads } from '../check.ts';
 import { linearBackwardVia, linearForwardVia } from '../linear.ts';
-import { referenceKernels } from '../reference-kernels.ts';
+import { ReferenceKernels } from '../reference-kernels.ts';
 import { Heap } from './heap.ts';
 import { loadKernelModule, type SimdVariant } from './loader.ts';
 import { splitRange, splitRays } from './partition.ts';
@@ -145,7 +145,7 @@ function viewLike(heap: Heap, a: Buf, ptr: number): Buf {
 }
 
 /** Kernel backend running the AssemblyScript SIMD build on worker threads. */
-export class WasmBackend implements Backend {
+export class WasmBackend extends ReferenceKernels implements Backend {
   readonly kind = 'wasm' as const;
   readonly threads: number;
   readonly variant: SimdVariant;
@@ -160,6 +160,7 @@ export class WasmBackend implements Backend {
 
   /** Compiles / instantiates the kernels and starts threads-1 workers (synchronously). */
   constructor(options: WasmBackendOptions = {}) {
+    super();
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1)
       throw new RangeError(`threads must be >= 1, got ${threads}`);
@@ -548,25 +549,6 @@ export class WasmBackend implements Backend {
     }
     return this.scratch;
   }
-
-  /** Slow-fast loss by the reference on the calling thread (no WASM kernel). */
-  readonly slowFast = referenceKernels.slowFast;
-  /** Vanilla contrastive loss by the reference on the calling thread (no WASM kernel). */
-  readonly vanillaContrastive = referenceKernels.vanillaContrastive;
-  /** Total variation by the reference on the calling thread (no WASM kernel). */
-  readonly tvPlane = referenceKernels.tvPlane;
-  /** SH colour by the reference on the calling thread (no WASM kernel). */
-  readonly shColor = referenceKernels.shColor;
-  /** SH colour backward by the reference on the calling thread (no WASM kernel). */
-  readonly shColorBackward = referenceKernels.shColorBackward;
-  /** Density activation by the reference on the calling thread (no WASM kernel). */
-  readonly softplus = referenceKernels.softplus;
-  /** Its backward by the reference on the calling thread (no WASM kernel). */
-  readonly softplusBackward = referenceKernels.softplusBackward;
-  /** Frequency encoding by the reference on the calling thread (no WASM kernel). */
-  readonly frequencyEncode = referenceKernels.frequencyEncode;
-  /** Ray marching by the reference on the calling thread (no WASM kernel). */
-  readonly marchRays = referenceKernels.marchRays;
 }
 
 /** The first nine VM kernel arguments: plane and line pointers and the resolution. */
