@@ -14,6 +14,7 @@ import { framesOf, type Scene } from '../data/scene.ts';
 import { loadTrainingViews } from '../data/training-views.ts';
 import type { Backend } from '../kernels/backend.ts';
 import {
+  type Checkpoint,
   loadCheckpoint,
   loadModelState,
   modelCheckpoint,
@@ -160,9 +161,11 @@ export function restoreTraining(
   model: CliftModel,
   st: TrainingStages,
   take: (iteration: number) => TakeParts = () => ({ semantic: true, instance: true }),
+  /** The run's checkpoint when the caller has already read it. */
+  loaded?: Checkpoint,
 ): { iteration: number; rng: number[] } {
   const path = checkpointPath(runDir);
-  const ck = loadCheckpoint(path);
+  const ck = loaded ?? loadCheckpoint(path);
   if (!ck) throw new Error(`${path}: no checkpoint to resume from`);
   const parts = take(ck.meta.iteration as number);
   loadModelState(model, ck, path, parts);
@@ -212,7 +215,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
       throw new Error(
         `${checkpointPath(runDir)}: the checkpoint was trained with another config (${differ.join(', ')}); resume with the run's own config or train into a new folder`,
       );
-    const r = restoreTraining(runDir, model, st);
+    const r = restoreTraining(runDir, model, st, undefined, saved);
     start = r.iteration;
     rng.setState(r.rng);
     truncateLossLog(lossPath, start);
