@@ -49,6 +49,8 @@ const driver = legacy
   ? join('bench', 'lib', 'legacy', 'step-driver.ts')
   : join('bench', 'lib', 'step-driver.ts');
 copyFileSync(join(root, driver), join(worktree, 'bench', 'lib', 'step-driver.ts'));
+if (!legacy)
+  copyFileSync(join(root, 'bench', 'lib', 'workload.ts'), join(worktree, 'bench', 'lib', 'workload.ts'));
 
 interface Times {
   geometry: number;

@@ -13,7 +13,7 @@ import { parseBackendChoice, setCompute } from '../src/fields/compute.ts';
 import { type Backend, createBackend } from '../src/kernels/index.ts';
 import { parseTrainConfig } from '../src/model/config.ts';
 import { buildTraining, restoreTraining } from '../src/train/trainer.ts';
-import { workload } from './lib/workload.ts';
+import { WORKLOAD_CONFIG, workload } from './lib/workload.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -53,14 +53,7 @@ const timed = new Proxy(inner, {
 }) as Backend;
 setCompute(timed);
 
-// The workload pins the iteration count and grid of 6678176's defaults, so every tree trains the same model.
-const config = parseTrainConfig(
-  {
-    iters: 3000,
-    grid: { start: 48, end: 96, densityComponents: 16, appearanceComponents: 48, occupancy: 64 },
-  },
-  'bench',
-);
+const config = parseTrainConfig(WORKLOAD_CONFIG, 'bench');
 const { model, stages: st } = buildTraining(readScene(scene), config);
 const { iteration } = restoreTraining(run, model, st);
 const { geometry: g, labels: l } = st;

@@ -9,17 +9,11 @@ import { Rng } from '../../src/core/rng.ts';
 import { readScene } from '../../src/data/read-scene.ts';
 import { parseTrainConfig } from '../../src/model/config.ts';
 import { buildTraining, restoreTraining, train } from '../../src/train/trainer.ts';
+import { WORKLOAD_CONFIG } from './workload.ts';
 
 /** Iteration at which the prepared run stops: past the last grid upsampling, inside the geometry stage. */
 const PREPARE_AT = 1000;
-// The workload pins the iteration count and grid of 6678176's defaults, so every tree trains the same model.
-const config = parseTrainConfig(
-  {
-    iters: 3000,
-    grid: { start: 48, end: 96, densityComponents: 16, appearanceComponents: 48, occupancy: 64 },
-  },
-  'bench',
-);
+const config = parseTrainConfig(WORKLOAD_CONFIG, 'bench');
 if (process.argv[2] === '--prepare') {
   const [, sceneDir, runDir] = process.argv.slice(2);
   await train({ sceneDir: sceneDir!, runDir: runDir!, config, stopAt: PREPARE_AT });

@@ -8,6 +8,15 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
+/**
+ * The training config of the workload besides the defaults: 6678176's iteration count and grid, pinned so every tree
+ * trains the same model (bench/lib/legacy/step-driver.ts, for older trees, carries its own copy).
+ */
+export const WORKLOAD_CONFIG = {
+  iters: 3000,
+  grid: { start: 48, end: 96, densityComponents: 16, appearanceComponents: 48, occupancy: 64 },
+};
+
 /** Scene and run folders of the workload, created when missing (exits on failure). */
 export function workload(): { scene: string; run: string } {
   const scene = join(root, 'tmp', 'bench-scenes', 'compare-25-128');

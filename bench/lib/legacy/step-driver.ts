@@ -13,7 +13,7 @@ import { buildModel, CACHE_SAMPLES, restoreModel, train } from '../../src/train/
 
 /** Iteration at which the prepared run stops: past the last grid upsampling, inside the geometry stage. */
 const PREPARE_AT = 1000;
-// The workload pins the iteration count and grid of 6678176's defaults, so every tree trains the same model.
+// 6678176's iteration count and grid, pinned as in bench/lib/workload.ts (WORKLOAD_CONFIG), which older trees lack.
 const config = parseTrainConfig(
   {
     iters: 3000,
