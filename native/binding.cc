@@ -375,6 +375,28 @@ napi_value MarchRays(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value CoreDistancesSq(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const float* x = a.f(0);
+  const int n = a.integer(1), d = a.integer(2), k = a.integer(3);
+  double* out = static_cast<double*>(a.ptr(4));
+  const int threads = a.integer(5);
+  if (a.ok) coreDistancesSq(x, n, d, k, out, threads);
+  return undefined(env);
+}
+
+napi_value MutualReachabilityMst(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const float* x = a.f(0);
+  const int n = a.integer(1), d = a.integer(2);
+  const double* core = static_cast<const double*>(a.ptr(3));
+  int32_t *lo = a.i32(4), *hi = a.i32(5);
+  double* w = static_cast<double*>(a.ptr(6));
+  const int threads = a.integer(7);
+  if (a.ok) mutualReachabilityMst(x, n, d, core, lo, hi, w, threads);
+  return undefined(env);
+}
+
 napi_value Simd(napi_env env, napi_callback_info) {
 #if defined(__AVX512F__)
   const char* s = "avx512";
@@ -423,6 +445,8 @@ NAPI_MODULE_INIT() {
              {"softplus", Softplus},
              {"softplusBackward", SoftplusBackward},
              {"marchRays", MarchRays},
+             {"coreDistancesSq", CoreDistancesSq},
+             {"mutualReachabilityMst", MutualReachabilityMst},
              {"simd", Simd}};
   for (const auto& f : fns) {
     napi_value v;

@@ -93,3 +93,7 @@ struct MarchCall {
 
 /** Ray marching (MarchArgs): without xyz/t writes rayStart; with them fills positions and distances. */
 void marchRays(const MarchCall& c, int32_t* rayStart, float* xyz, float* t, int threads);
+
+void coreDistancesSq(const float* x, int n, int d, int k, double* out, int threads);
+void mutualReachabilityMst(const float* x, int n, int d, const double* coreSq, int32_t* outLo, int32_t* outHi,
+                           double* outW, int threads);

@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import { coreDistancesSqBrute, coreDistancesSqTree } from '../src/cluster/core-distance.ts';
 import { distSq, KdTree } from '../src/cluster/kdtree.ts';
 import { Rng } from '../src/core/rng.ts';
+import { TsBackend } from '../src/kernels/index.ts';
+
+const ts = new TsBackend();
 
 /** Random points; with `grid`, coordinates are small integers so that distances tie and points repeat. */
 function randomPoints(n: number, d: number, seed: string, grid = false): Float32Array {
@@ -30,7 +33,7 @@ for (const [d, grid] of [
     const pts = randomPoints(n, d, `knn${d}`, grid);
     const tree = new KdTree(pts, n, d, 5);
     for (const k of [1, 2, 5, 17]) {
-      assert.deepEqual(coreDistancesSqTree(tree, k), coreDistancesSqBrute(pts, n, d, k), `k=${k}`);
+      assert.deepEqual(coreDistancesSqTree(tree, k), coreDistancesSqBrute(pts, n, d, k, ts), `k=${k}`);
     }
   });
 }
@@ -40,7 +43,7 @@ test('k-th neighbour distance counts the point itself', () => {
   const tree = new KdTree(pts, 3, 2);
   assert.deepEqual(Array.from(tree.kthNeighbourDistSq(1)), [0, 0, 0]);
   assert.deepEqual(Array.from(tree.kthNeighbourDistSq(2)), [9, 9, 49]);
-  assert.deepEqual(Array.from(coreDistancesSqBrute(pts, 3, 2, 2)), [9, 9, 49]);
+  assert.deepEqual(Array.from(coreDistancesSqBrute(pts, 3, 2, 2, ts)), [9, 9, 49]);
 });
 
 test('nearest and radius queries match brute force; nearest breaks ties by lower index', () => {

@@ -7,6 +7,9 @@ import { primMst, type SpanningTree, sortEdges } from '../src/cluster/mst.ts';
 import { boruvkaMst } from '../src/cluster/mst-boruvka.ts';
 import { UnionFind } from '../src/cluster/union-find.ts';
 import { Rng } from '../src/core/rng.ts';
+import { TsBackend } from '../src/kernels/index.ts';
+
+const ts = new TsBackend();
 
 /** Kruskal over all pairs with the same (weight, lower index, higher index) order: an independent oracle. */
 function kruskal(pts: Float32Array, n: number, d: number, coreSq: Float64Array): SpanningTree {
@@ -38,9 +41,9 @@ for (const c of cases) {
   test(`Prim and kd-tree Borůvka return the unique ordered MST (${c.name})`, () => {
     const rng = new Rng(c.name);
     const pts = Float32Array.from({ length: c.n * c.d }, () => (c.grid ? rng.int(5) : rng.normal()));
-    const coreSq = coreDistancesSqBrute(pts, c.n, c.d, c.minSamples);
+    const coreSq = coreDistancesSqBrute(pts, c.n, c.d, c.minSamples, ts);
     const expected = kruskal(pts, c.n, c.d, coreSq);
-    const prim = sortEdges(primMst(pts, c.n, c.d, coreSq));
+    const prim = sortEdges(primMst(pts, c.n, c.d, coreSq, ts));
     const boruvka = sortEdges(boruvkaMst(new KdTree(pts, c.n, c.d, 4), coreSq));
     assert.deepEqual(prim, expected);
     assert.deepEqual(boruvka, expected);
@@ -50,7 +53,7 @@ for (const c of cases) {
 test('single linkage merges in edge order and tracks sizes', () => {
   // Points on a line at 0, 1, 3, 7: gaps 1, 2, 4.
   const pts = Float32Array.from([0, 1, 3, 7]);
-  const mst = sortEdges(primMst(pts, 4, 1, new Float64Array(4)));
+  const mst = sortEdges(primMst(pts, 4, 1, new Float64Array(4), ts));
   const link = singleLinkage(mst, 4);
   assert.deepEqual(Array.from(link.left), [0, 4, 5]);
   assert.deepEqual(Array.from(link.right), [1, 2, 3]);

@@ -1,5 +1,6 @@
 /** HDBSCAN: density-based hierarchical clustering with excess-of-mass selection (Euclidean metric). */
 import type { ProgressFn } from '../core/progress.ts';
+import { compute } from '../fields/compute.ts';
 import { clusterStability, condenseTree } from './condensed-tree.ts';
 import { coreDistancesSqBrute, coreDistancesSqTree } from './core-distance.ts';
 import { selectEom } from './eom.ts';
@@ -50,9 +51,9 @@ export function hdbscan(
   onProgress?.(0, 3, 'core distances');
   let mst: SpanningTree;
   if (path === 'exact') {
-    const coreSq = coreDistancesSqBrute(points, n, d, minSamples);
+    const coreSq = coreDistancesSqBrute(points, n, d, minSamples, compute());
     onProgress?.(1, 3, 'spanning tree');
-    mst = primMst(points, n, d, coreSq);
+    mst = primMst(points, n, d, coreSq, compute());
   } else {
     const tree = new KdTree(points, n, d);
     const coreSq = coreDistancesSqTree(tree, minSamples);

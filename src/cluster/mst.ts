@@ -3,6 +3,8 @@
  * max(core²ᵢ, core²ⱼ, ‖xᵢ − xⱼ‖²). Edges are ranked by (weight, lower index, higher index); this strict total order
  * makes the tree unique, so every MST algorithm here returns the same edges even when weights tie.
  */
+import type { Backend } from '../kernels/backend.ts';
+import { mutualReachabilityMstRef } from '../kernels/reference/mutual-reachability.ts';
 import type { PointArray } from './types.ts';
 
 /** Tree edges as parallel arrays: edge e joins lo[e] < hi[e] with squared weight w2[e]. */
@@ -10,15 +12,6 @@ export interface SpanningTree {
   lo: Int32Array;
   hi: Int32Array;
   w2: Float64Array;
-}
-
-/** Whether edge (w, i, j) ranks strictly before edge (w', i', j') (endpoints in any order). */
-export function edgeBefore(w: number, i: number, j: number, w2: number, i2: number, j2: number): boolean {
-  if (w !== w2) return w < w2;
-  const lo = Math.min(i, j);
-  const lo2 = Math.min(i2, j2);
-  if (lo !== lo2) return lo < lo2;
-  return Math.max(i, j) < Math.max(i2, j2);
 }
 
 /** A copy of the tree with its edges in ascending edge order. */
@@ -42,56 +35,20 @@ export function sortEdges(tree: SpanningTree): SpanningTree {
   return out;
 }
 
-/** Exact MST of the mutual-reachability graph by Prim's algorithm over all pairs (O(n²·d) time, O(n) memory). */
-export function primMst(points: PointArray, n: number, d: number, coreSq: Float64Array): SpanningTree {
+/**
+ * Exact MST of the mutual-reachability graph by Prim's algorithm over all pairs (O(n²·d) time): on the backend for
+ * float32 points, by the reference for float64 ones. Both give the same edges, bit for bit.
+ */
+export function primMst(
+  points: PointArray,
+  n: number,
+  d: number,
+  coreSq: Float64Array,
+  backend: Backend,
+): SpanningTree {
+  if (points instanceof Float64Array) return mutualReachabilityMstRef(points, n, d, coreSq);
   const m = Math.max(0, n - 1);
   const out: SpanningTree = { lo: new Int32Array(m), hi: new Int32Array(m), w2: new Float64Array(m) };
-  if (n < 2) return out;
-  const x = points instanceof Float64Array ? points : Float64Array.from(points.subarray(0, n * d));
-  // Vertices outside the tree, kept compact; for each, its best known edge into the tree.
-  const rest = new Int32Array(n - 1);
-  for (let i = 1; i < n; i++) rest[i - 1] = i;
-  let restCount = n - 1;
-  const bestW = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  const bestSrc = new Int32Array(n).fill(-1);
-  let cur = 0;
-  for (let e = 0; e < m; e++) {
-    const cCore = coreSq[cur]!;
-    const co = cur * d;
-    let pick = -1;
-    let pickR = -1;
-    let pickW = Number.POSITIVE_INFINITY;
-    let pickSrc = -1;
-    for (let r = 0; r < restCount; r++) {
-      const j = rest[r]!;
-      const jo = j * d;
-      let w = 0;
-      for (let t = 0; t < d; t++) {
-        const g = x[co + t]! - x[jo + t]!;
-        w += g * g;
-      }
-      if (cCore > w) w = cCore;
-      const jCore = coreSq[j]!;
-      if (jCore > w) w = jCore;
-      let bw = bestW[j]!;
-      if (w < bw || (w === bw && edgeBefore(w, cur, j, bw, bestSrc[j]!, j))) {
-        bestW[j] = w;
-        bestSrc[j] = cur;
-        bw = w;
-      }
-      if (pick < 0 || bw < pickW || (bw === pickW && edgeBefore(bw, bestSrc[j]!, j, pickW, pickSrc, pick))) {
-        pick = j;
-        pickR = r;
-        pickW = bw;
-        pickSrc = bestSrc[j]!;
-      }
-    }
-    const src = bestSrc[pick]!;
-    out.lo[e] = Math.min(src, pick);
-    out.hi[e] = Math.max(src, pick);
-    out.w2[e] = pickW;
-    rest[pickR] = rest[--restCount]!;
-    cur = pick;
-  }
+  backend.mutualReachabilityMst({ points, n, d, coreSq, ...out });
   return out;
 }

@@ -412,6 +412,39 @@ export interface MarchArgs {
   t?: F32 | null;
 }
 
+/**
+ * HDBSCAN core distances over all pairs: out[i] = the squared distance from point i to its k-th nearest point,
+ * counting itself (so k = 1 gives 0). Distances are summed in double precision, dimension by dimension.
+ */
+export interface CoreDistancesArgs {
+  /** n×d points. */
+  points: F32;
+  n: number;
+  d: number;
+  k: number;
+  /** n outputs. */
+  out: Float64Array;
+}
+
+/**
+ * The minimum spanning tree of the mutual-reachability graph by Prim's algorithm over all pairs, grown from point
+ * 0: edge e joins lo[e] < hi[e] with squared weight max(coreSq[lo], coreSq[hi], ‖x_lo − x_hi‖²). Edges rank by
+ * (weight, lower endpoint, higher endpoint), a strict order, so the tree is unique; edges come in the order Prim
+ * adds them.
+ */
+export interface MutualReachabilityMstArgs {
+  /** n×d points. */
+  points: F32;
+  n: number;
+  d: number;
+  /** n squared core distances. */
+  coreSq: Float64Array;
+  /** n − 1 edges (written). */
+  lo: I32;
+  hi: I32;
+  w2: Float64Array;
+}
+
 /** Which implementation a backend is; new kinds (WebGPU) extend this union. */
 export type BackendKind = 'ts' | 'wasm' | 'native';
 
@@ -495,4 +528,8 @@ export interface Backend {
   frequencyEncode(args: FrequencyEncodeArgs): void;
   /** Ray marching: counts samples per ray, or fills their positions (see MarchArgs). */
   marchRays(args: MarchArgs): void;
+  /** HDBSCAN core distances over all pairs (see CoreDistancesArgs). */
+  coreDistancesSq(args: CoreDistancesArgs): void;
+  /** Exact mutual-reachability minimum spanning tree (see MutualReachabilityMstArgs). */
+  mutualReachabilityMst(args: MutualReachabilityMstArgs): void;
 }

@@ -4,6 +4,7 @@ import type {
   AdamArgs,
   CompositeArgs,
   CompositeBackwardArgs,
+  CoreDistancesArgs,
   F32,
   FrequencyEncodeArgs,
   GemmArgs,
@@ -13,6 +14,7 @@ import type {
   LogSumExpArgs,
   LogSumExpBackwardArgs,
   MarchArgs,
+  MutualReachabilityMstArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
   ShColorArgs,
@@ -308,4 +310,25 @@ export function checkMarch(a: MarchArgs): void {
     checkLength('xyz', a.xyz, m * 3);
     checkLength('t', a.t, m);
   }
+}
+
+/** Validates coreDistancesSq buffers. */
+export function checkCoreDistances(a: CoreDistancesArgs): void {
+  checkCount('n', a.n);
+  checkCount('d', a.d);
+  if (!Number.isInteger(a.k) || a.k < 1) throw new RangeError(`k must be a positive integer, got ${a.k}`);
+  checkLength('points', a.points, a.n * a.d);
+  checkLength('out', a.out, a.n);
+}
+
+/** Validates mutualReachabilityMst buffers. */
+export function checkMutualReachabilityMst(a: MutualReachabilityMstArgs): void {
+  checkCount('n', a.n);
+  checkCount('d', a.d);
+  checkLength('points', a.points, a.n * a.d);
+  checkLength('coreSq', a.coreSq, a.n);
+  const m = Math.max(0, a.n - 1);
+  checkLength('lo', a.lo, m);
+  checkLength('hi', a.hi, m);
+  checkLength('w2', a.w2, m);
 }

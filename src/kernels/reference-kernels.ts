@@ -4,8 +4,10 @@
  */
 import type {
   Backend,
+  CoreDistancesArgs,
   FrequencyEncodeArgs,
   MarchArgs,
+  MutualReachabilityMstArgs,
   ShColorArgs,
   ShColorBackwardArgs,
   SlowFastArgs,
@@ -18,6 +20,7 @@ import * as chk from './check.ts';
 import { vanillaContrastiveRef } from './reference/contrastive.ts';
 import { frequencyEncodeRef } from './reference/encoding.ts';
 import { marchRaysRef } from './reference/march.ts';
+import { coreDistancesSqRef, mutualReachabilityMstRef } from './reference/mutual-reachability.ts';
 import { shColorBackwardRef, shColorRef } from './reference/sh.ts';
 import { slowFastRef } from './reference/slow-fast.ts';
 import { softplusBackwardRef, softplusRef } from './reference/softplus.ts';
@@ -35,6 +38,8 @@ export type ReferenceOnlyKernels = Pick<
   | 'softplusBackward'
   | 'frequencyEncode'
   | 'marchRays'
+  | 'coreDistancesSq'
+  | 'mutualReachabilityMst'
 >;
 
 /**
@@ -120,5 +125,20 @@ export abstract class ReferenceKernels implements ReferenceOnlyKernels {
       xyz,
       t,
     );
+  }
+
+  /** HDBSCAN core distances by the reference. */
+  coreDistancesSq(a: CoreDistancesArgs): void {
+    chk.checkCoreDistances(a);
+    a.out.set(coreDistancesSqRef(a.points, a.n, a.d, a.k));
+  }
+
+  /** Mutual-reachability MST by the reference. */
+  mutualReachabilityMst(a: MutualReachabilityMstArgs): void {
+    chk.checkMutualReachabilityMst(a);
+    const t = mutualReachabilityMstRef(a.points, a.n, a.d, a.coreSq);
+    a.lo.set(t.lo);
+    a.hi.set(t.hi);
+    a.w2.set(t.w2);
   }
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-type Arg = Float32Array | Int32Array | Uint8Array | number | null;
+type Arg = Float32Array | Float64Array | Int32Array | Uint8Array | number | null;
 
 /** The addon's exports: positional arguments, typed arrays used in place (see native/binding.cc). */
 export interface NativeAddon {
@@ -34,6 +34,8 @@ export interface NativeAddon {
   softplusBackward(...args: Arg[]): void;
   frequencyEncode(...args: Arg[]): void;
   marchRays(...args: Arg[]): void;
+  coreDistancesSq(...args: Arg[]): void;
+  mutualReachabilityMst(...args: Arg[]): void;
   /** The SIMD instruction set the addon was compiled for. */
   simd(): string;
 }

@@ -10,6 +10,7 @@ import type {
   Backend,
   CompositeArgs,
   CompositeBackwardArgs,
+  CoreDistancesArgs,
   EmaArgs,
   F32,
   FrequencyEncodeArgs,
@@ -22,6 +23,7 @@ import type {
   LogSumExpArgs,
   LogSumExpBackwardArgs,
   MarchArgs,
+  MutualReachabilityMstArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
   ShColorArgs,
@@ -371,5 +373,17 @@ export class NativeBackend implements Backend {
       a.t ?? null,
       this.threads,
     );
+  }
+
+  /** HDBSCAN core distances over all pairs, rows split among threads (bit-identical to the reference). */
+  coreDistancesSq(a: CoreDistancesArgs): void {
+    chk.checkCoreDistances(a);
+    this.k.coreDistancesSq(a.points, a.n, a.d, a.k, a.out, this.threads);
+  }
+
+  /** Prim's mutual-reachability MST, each step's scan split among threads (bit-identical to the reference). */
+  mutualReachabilityMst(a: MutualReachabilityMstArgs): void {
+    chk.checkMutualReachabilityMst(a);
+    this.k.mutualReachabilityMst(a.points, a.n, a.d, a.coreSq, a.lo, a.hi, a.w2, this.threads);
   }
 }

@@ -1,0 +1,310 @@
+// HDBSCAN's exact all-pairs kernels: core distances (k-th nearest point) and Prim's minimum spanning tree of the
+// mutual-reachability graph. Points are float32; distances are computed in double with the same operations in the
+// same order as the TypeScript reference (src/kernels/reference/mutual-reachability.ts), so the results are
+// bit-identical to it: floating-point contraction is off in this file, and vectorisation runs across points, not
+// across the sum over dimensions.
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+#include <limits>
+#include <vector>
+
+#include "kernels.h"
+
+namespace {
+
+constexpr int BLOCK = 512;
+constexpr double INF = std::numeric_limits<double>::infinity();
+
+/** Points as columns (dimension-major), so one dimension of consecutive points is contiguous. */
+std::vector<float> columns(const float* x, int n, int d) {
+  std::vector<float> cols(static_cast<size_t>(n) * d);
+  for (int i = 0; i < n; i++)
+    for (int t = 0; t < d; t++) cols[static_cast<size_t>(t) * n + i] = x[static_cast<size_t>(i) * d + t];
+  return cols;
+}
+
+/** ds[j] = Σ_t (c_t − col_t[s + j])² for j < len, in float (a filter: see rounding bound below). */
+inline void floatDistances(const float* c, const float* cols, size_t stride, int s, int len, int d, float* ds) {
+  for (int j = 0; j < len; j++) ds[j] = 0;
+  for (int t = 0; t < d; t++) {
+    const float ct = c[t];
+    const float* col = cols + static_cast<size_t>(t) * stride + s;
+    for (int j = 0; j < len; j++) {
+      const float g = ct - col[j];
+      ds[j] += g * g;
+    }
+  }
+}
+
+/** Σ_t (c_t − col_t[j])² in double, summed in dimension order (the reference's operations). */
+inline double exactDistance(const double* c, const float* cols, size_t stride, int j, int d) {
+  double acc = 0;
+  for (int t = 0; t < d; t++) {
+    const double g = c[t] - static_cast<double>(cols[static_cast<size_t>(t) * stride + j]);
+    acc += g * g;
+  }
+  return acc;
+}
+
+/**
+ * A float sum of d squares lies within (d + 2)·2⁻²⁴ of the exact one (relative); shrunk by twice that it is a
+ * lower bound of the double sum, except after overflow or among subnormals, where it bounds nothing.
+ */
+inline double lowerBound(float d32, double shrink) {
+  const double v = static_cast<double>(d32) * shrink;
+  return v < INF && v > 1e-30 ? v : 0.0;
+}
+
+/** The best edge a thread found: ranked by (weight, lower endpoint, higher endpoint). */
+struct Candidate {
+  double w = INF;
+  int lo = -1, hi = -1, slot = -1, vertex = -1;  // slot and id of the vertex the edge brings into the tree
+  bool before(const Candidate& o) const {
+    if (w != o.w) return w < o.w;
+    if (lo != o.lo) return lo < o.lo;
+    return hi < o.hi;
+  }
+};
+
+}  // namespace
+
+void coreDistancesSq(const float* x, int n, int d, int k, double* out, int threads) {
+  if (k <= 1) {
+    for (int i = 0; i < n; i++) out[i] = 0;
+    return;
+  }
+  const std::vector<float> cols = columns(x, n, d);
+  const double shrink = 1.0 - (d + 2) * std::ldexp(1.0, -23);
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<double> best(k), c(d);
+    std::vector<float> c32(d), ds(BLOCK);
+#pragma omp for schedule(dynamic, 16)
+    for (int i = 0; i < n; i++) {
+      best[0] = 0;  // the point itself
+      for (int m = 1; m < k; m++) best[m] = INF;
+      for (int t = 0; t < d; t++) {
+        c32[t] = x[static_cast<size_t>(i) * d + t];
+        c[t] = static_cast<double>(c32[t]);
+      }
+      for (int s = 0; s < n; s += BLOCK) {
+        const int len = std::min(BLOCK, n - s);
+        floatDistances(c32.data(), cols.data(), n, s, len, d, ds.data());
+        for (int j = 0; j < len; j++) {
+          if (lowerBound(ds[j], shrink) >= best[k - 1] || s + j == i) continue;
+          const double v = exactDistance(c.data(), cols.data(), n, s + j, d);
+          if (v >= best[k - 1]) continue;
+          int m = k - 1;
+          while (m > 0 && best[m - 1] > v) {
+            best[m] = best[m - 1];
+            m--;
+          }
+          best[m] = v;
+        }
+      }
+      out[i] = best[k - 1];
+    }
+  }
+}
+
+namespace {
+
+typedef double v8d __attribute__((vector_size(64)));
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8fu __attribute__((vector_size(32), aligned(4)));
+typedef int64_t v8l __attribute__((vector_size(64)));
+typedef double v8du __attribute__((vector_size(64), aligned(8)));
+typedef int64_t v8lu __attribute__((vector_size(64), aligned(8)));
+constexpr int LANES = 8;
+
+/**
+ * One thread's share of the vertices outside the tree, compacted: tiles of 8 vertices holding each dimension's 8
+ * values together, with the vertices' ids, core distances and best edge into the tree (weight and tree end).
+ */
+struct Share {
+  int d = 0, count = 0;
+  std::vector<float> x;  // tile-major: tile, dimension, lane
+  std::vector<double> core, bw;
+  std::vector<int64_t> id, src;
+
+  void init(const float* pts, int n, int dim, const double* coreSq, int tid, int nt) {
+    d = dim;
+    for (int v = 1 + tid; v < n; v += nt) count++;
+    const int tiles = (count + LANES - 1) / LANES;
+    x.assign(static_cast<size_t>(tiles) * d * LANES, 0.0f);
+    // Padding lanes have infinite core distances, so their best edge stays infinite and is never picked.
+    core.assign(static_cast<size_t>(tiles) * LANES, INF);
+    bw.assign(core.size(), INF);
+    id.assign(core.size(), -1);
+    src.assign(core.size(), -1);
+    int slot = 0;
+    for (int v = 1 + tid; v < n; v += nt, slot++) {
+      for (int t = 0; t < d; t++) x[at(slot, t)] = pts[static_cast<size_t>(v) * d + t];
+      core[slot] = coreSq[v];
+      id[slot] = v;
+    }
+  }
+  size_t at(int slot, int t) const {
+    return (static_cast<size_t>(slot / LANES) * d + t) * LANES + slot % LANES;
+  }
+  /** Removes a slot by moving the last vertex into it. */
+  void remove(int slot) {
+    const int last = --count;
+    for (int t = 0; t < d; t++) x[at(slot, t)] = x[at(last, t)];
+    core[slot] = core[last];
+    bw[slot] = bw[last];
+    id[slot] = id[last];
+    src[slot] = src[last];
+    core[last] = INF;
+    bw[last] = INF;
+  }
+};
+
+/** Tiles whose distances are summed together: independent sums hide the latency of each one's additions. */
+constexpr int GROUP = 4;
+
+/** The new tree vertex: its coordinates on all lanes, in float and double, its id and core distance. */
+struct TreeVertex {
+  std::vector<v8f> x32;
+  std::vector<v8d> x64;
+  int64_t id = 0;
+  double core = 0;
+};
+
+/** Exact squared distances from the tree vertex to one tile's 8 vertices, summed in double in dimension order. */
+inline v8d exactDistances(const TreeVertex& cur, const float* tile, int d) {
+  v8d acc{};
+  for (int t = 0; t < d; t++) {
+    const v8d g = cur.x64[t] - __builtin_convertvector(*reinterpret_cast<const v8fu*>(tile + t * LANES), v8d);
+    acc += g * g;
+  }
+  return acc;
+}
+
+/**
+ * Relaxes the best edges of one share's vertices by the new tree vertex. Distances are first summed in float: a
+ * lane whose float distance, shrunk by its rounding bound, already exceeds its best edge cannot improve (nor tie),
+ * and only tiles with some other lane get the exact double-precision distances. Returns the lowest best edge.
+ */
+v8d relax(Share& sh, const TreeVertex& cur, double shrink) {
+  const int d = sh.d;
+  const v8d curCore = v8d{} + cur.core;
+  const v8l curId = v8l{} + cur.id;
+  const int tiles = (sh.count + LANES - 1) / LANES;
+  v8d lowest = v8d{} + INF;
+  for (int g0 = 0; g0 < tiles; g0 += GROUP) {
+    const int nt = std::min(GROUP, tiles - g0);
+    v8f acc[GROUP] = {};
+    const float* tile[GROUP];
+    for (int g = 0; g < nt; g++) tile[g] = &sh.x[static_cast<size_t>(g0 + g) * d * LANES];
+    if (nt == GROUP) {
+      for (int t = 0; t < d; t++)
+        for (int g = 0; g < GROUP; g++) {
+          const v8f diff = cur.x32[t] - *reinterpret_cast<const v8fu*>(tile[g] + t * LANES);
+          acc[g] += diff * diff;
+        }
+    } else {
+      for (int t = 0; t < d; t++)
+        for (int g = 0; g < nt; g++) {
+          const v8f diff = cur.x32[t] - *reinterpret_cast<const v8fu*>(tile[g] + t * LANES);
+          acc[g] += diff * diff;
+        }
+    }
+    for (int g = 0; g < nt; g++) {
+      const int s = (g0 + g) * LANES;
+      v8d bw = *reinterpret_cast<const v8du*>(&sh.bw[s]);
+      const v8d core = *reinterpret_cast<const v8du*>(&sh.core[s]);
+      v8d lower = __builtin_convertvector(acc[g], v8d) * shrink;
+      // Float overflow, and rounding among subnormals (not relative), bound nothing.
+      lower = (lower < INF) & (lower > 1e-30) ? lower : v8d{};
+      lower = curCore > lower ? curCore : lower;
+      lower = core > lower ? core : lower;
+      const v8l open = lower <= bw;
+      bool any = false;
+      for (int l = 0; l < LANES; l++) any = any || open[l] != 0;
+      if (any) {
+        v8d v = exactDistances(cur, tile[g], d);
+        v = curCore > v ? curCore : v;
+        v = core > v ? core : v;
+        v8l src = *reinterpret_cast<const v8lu*>(&sh.src[s]);
+        // On a tie the edge from the lower-numbered tree vertex ranks first (both edges end at this vertex).
+        const v8l take = (v < bw) | ((v == bw) & (curId < src));
+        bw = take ? v : bw;
+        src = take ? curId : src;
+        *reinterpret_cast<v8du*>(&sh.bw[s]) = bw;
+        *reinterpret_cast<v8lu*>(&sh.src[s]) = src;
+      }
+      lowest = bw < lowest ? bw : lowest;
+    }
+  }
+  return lowest;
+}
+
+/** The first-ranked edge among the share's vertices whose best edge weighs w. */
+Candidate firstAt(const Share& sh, double w) {
+  Candidate best;
+  const v8d wv = v8d{} + w;
+  for (int s = 0; s < sh.count; s += LANES) {
+    const v8l hit = *reinterpret_cast<const v8du*>(&sh.bw[s]) == wv;
+    bool any = false;
+    for (int l = 0; l < LANES; l++) any = any || hit[l] != 0;
+    if (!any) continue;
+    for (int l = 0; l < LANES && s + l < sh.count; l++) {
+      if (!hit[l]) continue;
+      const int other = static_cast<int>(sh.id[s + l]), from = static_cast<int>(sh.src[s + l]);
+      const int lo = std::min(from, other), hi = std::max(from, other);
+      if (best.slot < 0 || lo < best.lo || (lo == best.lo && hi < best.hi)) best = Candidate{w, lo, hi, s + l, other};
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+void mutualReachabilityMst(const float* x, int n, int d, const double* coreSq, int32_t* outLo, int32_t* outHi,
+                           double* outW, int threads) {
+  if (n < 2) return;
+  const int nt = std::max(1, std::min(threads, n - 1));
+  std::vector<Candidate> found(2 * static_cast<size_t>(nt));
+#pragma omp parallel num_threads(nt)
+  {
+    const int tid = omp_get_thread_num();
+    Share sh;
+    sh.init(x, n, d, coreSq, tid, nt);  // vertex v belongs to thread (v − 1) mod nt
+    TreeVertex cur;
+    cur.x32.resize(d);
+    cur.x64.resize(d);
+    // Float sums of d squares lie within (d + 2)·2⁻²⁴ of the exact sum; shrinking by twice that is safe.
+    const double shrink = 1.0 - (d + 2) * std::ldexp(1.0, -23);
+    for (int e = 0; e < n - 1; e++) {
+      for (int t = 0; t < d; t++) {
+        const float c = x[static_cast<size_t>(cur.id) * d + t];
+        cur.x32[t] = v8f{} + c;
+        cur.x64[t] = v8d{} + static_cast<double>(c);
+      }
+      cur.core = coreSq[cur.id];
+      const v8d lowest = relax(sh, cur, shrink);
+      double w = lowest[0];
+      for (int l = 1; l < LANES; l++) w = lowest[l] < w ? lowest[l] : w;
+      Candidate* slots = &found[static_cast<size_t>(e & 1) * nt];
+      slots[tid] = firstAt(sh, w);
+#pragma omp barrier
+      // Every thread reduces the same candidates to the same pick; its owner removes it (one barrier per step:
+      // the candidate slots alternate, so the next step's writes never meet this step's reads).
+      int owner = -1;
+      for (int t = 0; t < nt; t++)
+        if (slots[t].slot >= 0 && (owner < 0 || slots[t].before(slots[owner]))) owner = t;
+      const Candidate pick = slots[owner];
+      if (tid == 0) {
+        outLo[e] = pick.lo;
+        outHi[e] = pick.hi;
+        outW[e] = pick.w;
+      }
+      if (owner == tid) sh.remove(pick.slot);
+      cur.id = pick.vertex;
+    }
+  }
+}
