@@ -4,7 +4,11 @@
  * 2D baselines vs clift), table 3 / appendix E (every instance loss), table 7 (HDBSCAN vs DBSCAN vs MeanShift) and
  * figure 5 (embedding size 3 / 8 / 24). Like the paper, geometry, colour and semantic field are trained once per
  * scene and every variant trains only its instance field from that shared state.
- * Usage: npx tsx bench/paper-tables.ts [--quick] [--work DIR]   (results in bench/results/)
+ * Every step (scene, shared run, branch, segmentation, baseline) runs in its own child process, is cached, and is
+ * reported with its seconds and peak memory in messy-rooms-cost.md.
+ * Usage: npx tsx bench/paper-tables.ts [--quick | --smoke] [--work DIR] [--only ENV/N,...]   (results in
+ * bench/results/; --only runs just those scenes' tables 2 and 4, so the full table can be built across sessions;
+ * --smoke checks the machinery on tiny scenes and writes its tables under the work folder)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -12,50 +16,82 @@ import { join } from 'node:path';
 import { TRACK_MODES } from '../src/eval/baselines/run-baseline.ts';
 import { writePlotPng } from '../src/export/line-plot.ts';
 import type { TrainConfig } from '../src/model/config.ts';
+import { defaultViewCount } from '../src/synth/layout.ts';
 import {
-  type Branch,
-  baselineScore,
-  ensureBranch,
-  ensureScene,
   type RunSpec,
+  runTimings,
   type SceneSpec,
   type Score,
   sceneName,
-  segmentScore,
+  sceneSeconds,
 } from './lib/experiment.ts';
+import { isolated } from './lib/isolated.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 };
-const quick = process.argv.includes('--quick');
+const smoke = process.argv.includes('--smoke');
+const quick = smoke || process.argv.includes('--quick');
 const work = arg('--work', 'runs/bench');
-const results = 'bench/results';
+const results = process.argv.includes('--smoke')
+  ? join(arg('--work', 'runs/bench'), 'results')
+  : 'bench/results';
 mkdirSync(results, { recursive: true });
 
 /**
- * Sizes: --quick is what the README's tables show (three scenes, about 45 minutes on 2 cores); the full
- * mode is the same protocol on all eight scenes at a larger size.
+ * Sizes: --quick is what the README's tables showed so far (three scenes, about 45 minutes on 2 cores); the full
+ * mode is the paper's protocol: all eight scenes, the paper's view count M = min(1200, ⌊600·√(N/25)⌋), 192² images
+ * trained at full size, and an instance stage of at least INSTANCE_DRAWS steps per training view.
  */
-const sizes = quick
-  ? {
-      objects: [25, 100],
+const sizes = smoke
+  ? // --smoke: a minute's check of the machinery (tiny scenes, numbers meaningless), results in --work only.
+    {
+      objects: [4, 6],
       envs: ['old_room', 'large_corridor'] as const,
-      views: 80,
-      size: 128,
-      iters: 1500,
-      skip: ['large_corridor/100'],
+      views: 10,
+      size: 48,
+      iters: 80,
+      skip: ['large_corridor/6'],
     }
-  : {
-      objects: [25, 50, 100, 500],
-      envs: ['old_room', 'large_corridor'] as const,
-      views: 150,
-      size: 192,
-      iters: 3000,
-      skip: [] as string[],
-    };
-const run: RunSpec = { iters: sizes.iters, trainSize: sizes.size, seed: 0 };
+  : quick
+    ? {
+        objects: [25, 100],
+        envs: ['old_room', 'large_corridor'] as const,
+        views: 80,
+        size: 128,
+        iters: 1500,
+        skip: ['large_corridor/100'],
+      }
+    : {
+        objects: [25, 50, 100, 500],
+        envs: ['old_room', 'large_corridor'] as const,
+        views: 0,
+        size: 192,
+        iters: 6000,
+        skip: [] as string[],
+      };
+/** Full mode: instance steps per training view at least (each step trains on pixels of one view). */
+const INSTANCE_DRAWS = 4;
+const only = arg('--only', '').split(',').filter(Boolean);
 const noise = 'medium' as const;
+/** The share of the iterations the instance stage gets (it runs from stages.instance to the end). */
+const instanceShare = 1 - 0.55;
+
+/** Views of a scene spec (the paper's count when 0) and how many of them train (every 5th is a test view). */
+function viewCounts(spec: SceneSpec): { views: number; train: number } {
+  const views = spec.views > 0 ? spec.views : defaultViewCount(spec.objects);
+  return { views, train: views - Math.floor(views / 5) };
+}
+
+/** The run settings of a scene: quick mode's fixed length, or long enough for INSTANCE_DRAWS steps per view. */
+function runFor(spec: SceneSpec): RunSpec {
+  if (quick) return { iters: sizes.iters, trainSize: sizes.size, seed: 0 };
+  const { train } = viewCounts(spec);
+  const iters = Math.max(sizes.iters, Math.ceil((INSTANCE_DRAWS * train) / instanceShare / 100) * 100);
+  return { iters, trainSize: sizes.size, seed: 0 };
+}
+const run = runFor(sceneSpec(sizes.objects[0]!, sizes.envs[0]));
 const t0 = performance.now();
 const log = (line: string) =>
   process.stdout.write(`[${((performance.now() - t0) / 60000).toFixed(1).padStart(5)} min] ${line}\n`);
@@ -65,8 +101,11 @@ const machine = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model
 const protocol = (spec: string) =>
   [
     `Measured ${date} (${quick ? '`--quick`' : 'full'} mode) on ${machine}.`,
-    `${spec} Simulated 2D segmenter at ${noise} noise; ${run.iters} iterations at ${run.trainSize}² (instance stage`,
-    `from iteration ${Math.floor(0.55 * run.iters)}, geometry and semantic field shared by every variant), seed ${run.seed};`,
+    `${spec} Simulated 2D segmenter at ${noise} noise;`,
+    quick
+      ? `${run.iters} iterations at ${run.trainSize}² (instance stage from iteration ${Math.floor(0.55 * run.iters)},`
+      : `at least ${sizes.iters} iterations at ${run.trainSize}², more where needed for ${INSTANCE_DRAWS} instance steps per training view (per scene in messy-rooms-cost.md;`,
+    `geometry and semantic field shared by every variant), seed ${run.seed};`,
     'HDBSCAN with automatic cluster size unless stated; PQ^scene on the test views (every 5th view held out).',
   ].join(' ');
 
@@ -76,6 +115,40 @@ function sceneSpec(objects: number, env: SceneSpec['env']): SceneSpec {
   return { objects, env, views: sizes.views, size: sizes.size, noise, seed: 0 };
 }
 
+/** One scene's costs: generation, the shared run, and every branch and segmentation, with peak memory. */
+interface SceneCost {
+  views: number;
+  trainViews: number;
+  run: RunSpec;
+  sceneSeconds: number | null;
+  base: Record<string, number>;
+  steps: { name: string; seconds: number; peakRssMiB: number }[];
+  psnr: number | null;
+}
+const costs: Record<string, SceneCost> = {};
+
+function sceneDirOf(spec: SceneSpec): string {
+  const { result, peakRssMiB } = isolated<string>('scene', { root: join(work, 'scenes'), spec });
+  const c = costOf(spec, result);
+  if (!c.steps.some((s) => s.name === 'scene')) c.steps.push({ name: 'scene', seconds: 0, peakRssMiB });
+  return result;
+}
+
+function costOf(spec: SceneSpec, sceneDir: string): SceneCost {
+  const key = sceneName(spec);
+  const { views, train } = viewCounts(spec);
+  costs[key] ??= {
+    views,
+    trainViews: train,
+    run: runFor(spec),
+    sceneSeconds: sceneSeconds(sceneDir),
+    base: {},
+    steps: [],
+    psnr: null,
+  };
+  return costs[key]!;
+}
+
 /** Trains (or reuses) one variant on a scene and scores it with a clustering method. */
 async function variant(
   spec: SceneSpec,
@@ -83,13 +156,85 @@ async function variant(
   instance: Partial<TrainConfig>,
   method: 'hdbscan' | 'dbscan' | 'meanshift' = 'hdbscan',
 ): Promise<Score> {
-  const sceneDir = await ensureScene(join(work, 'scenes'), spec, log);
-  const runRoot = join(work, 'runs', `${sceneName(spec)}-i${run.iters}-t${run.trainSize}`);
-  const branch: Branch = { name, instance };
-  const { dir, seconds } = await ensureBranch(sceneDir, runRoot, run, branch, log);
-  const score = await segmentScore(sceneDir, dir, method, seconds);
+  const sceneDir = sceneDirOf(spec);
+  const cost = costOf(spec, sceneDir);
+  const runSpec = cost.run;
+  const runRoot = join(work, 'runs', `${sceneName(spec)}-i${runSpec.iters}-t${runSpec.trainSize}`);
+  const base = isolated<string>('base', { sceneDir, runRoot, run: runSpec });
+  cost.base = runTimings(base.result);
+  if (!cost.steps.some((s) => s.name === 'geometry + semantic'))
+    cost.steps.push({
+      name: 'geometry + semantic',
+      seconds: Object.values(cost.base).reduce((x, y) => x + y, 0),
+      peakRssMiB: base.peakRssMiB,
+    });
+  const branch = isolated<{ dir: string; seconds: number }>('branch', {
+    sceneDir,
+    runRoot,
+    run: runSpec,
+    branch: { name, instance },
+  });
+  const { dir, seconds } = branch.result;
+  const seg = isolated<Score>('segment', { sceneDir, runDir: dir, method, seconds });
+  const score = seg.result;
+  cost.steps.push({ name: `${name} instance stage`, seconds, peakRssMiB: branch.peakRssMiB });
+  cost.steps.push({
+    name: `${name} segment (${method})`,
+    seconds: score.segmentSeconds ?? 0,
+    peakRssMiB: seg.peakRssMiB,
+  });
+  cost.psnr ??= score.psnr ?? null;
   log(`  ${sceneName(spec)} ${name} ${method}: PQ^scene ${fmt(score.pq)} (${score.instances} instances)`);
   return score;
+}
+
+/** Writes messy-rooms-cost.md: per scene its views, iterations per stage, PSNR, seconds and peak memory. */
+function writeCosts(): void {
+  const rows = Object.entries(costs).map(([name, c]) => {
+    const semantic = Math.floor(0.4 * c.run.iters);
+    const instance = Math.floor(0.55 * c.run.iters);
+    const its = `${semantic} / ${instance - semantic} / ${c.run.iters - instance}`;
+    const perView = ((c.run.iters - instance) / c.trainViews).toFixed(1);
+    const seconds = (pattern: RegExp) =>
+      c.steps
+        .filter((s) => pattern.test(s.name))
+        .map((s) => s.seconds.toFixed(0))
+        .join(' / ') || '—';
+    const peak = Math.max(...c.steps.map((s) => s.peakRssMiB));
+    const stages = ['geometry', 'semantic']
+      .map((k) => `${k} ${(c.base[k] ?? 0).toFixed(0)}`)
+      .concat(
+        Object.keys(c.base)
+          .filter((k) => !['geometry', 'semantic'].includes(k))
+          .map((k) => `${k} ${c.base[k]!.toFixed(0)}`),
+      )
+      .join(', ');
+    return `| ${name} | ${c.views} (${c.trainViews}) | ${its} | ${perView} | ${fmt(c.psnr)} | ${c.sceneSeconds === null ? '—' : c.sceneSeconds.toFixed(0)} | ${stages} | ${seconds(/instance stage$/)} | ${seconds(/segment \(hdbscan\)$/)} | ${(peak / 1024).toFixed(2)} |`;
+  });
+  const steps = Object.entries(costs).flatMap(([name, c]) =>
+    c.steps.map(
+      (s) => `| ${name} | ${s.name} | ${s.seconds.toFixed(0)} | ${(s.peakRssMiB / 1024).toFixed(2)} |`,
+    ),
+  );
+  writeFileSync(
+    join(results, 'messy-rooms-cost.md'),
+    [
+      '# What each scene of the benchmark cost',
+      '',
+      `Measured ${date} (${quick ? '`--quick`' : 'full'} mode) on ${machine}; every step in its own process.`,
+      'Iterations: geometry / semantic / instance stage. Instance seconds and segmentation seconds are per method,',
+      "in the order the tables list them. Peak RSS: the largest of the scene's steps (each step's below).",
+      '',
+      '| scene | views (train) | iterations | instance steps per training view | PSNR | scene s | geometry + semantic s | instance s | segment s | peak RSS GiB |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+      '| scene | step | seconds | peak RSS GiB |',
+      '|---|---|---|---|',
+      ...steps,
+      '',
+    ].join('\n'),
+  );
 }
 
 const slots = (n: number) => Math.max(25, n);
@@ -114,13 +259,22 @@ for (const env of sizes.envs) {
   for (const n of sizes.objects) {
     const spec = sceneSpec(n, env);
     const key = `${env}/${n}`;
-    if (sizes.skip.includes(key)) continue;
+    if (sizes.skip.includes(key) || (only.length > 0 && !only.includes(key))) continue;
     log(`scene ${key}`);
     table2[key] = {};
     for (const m of methods) table2[key]![m.name] = await variant(spec, m.name, m.instance(n));
-    const sceneDir = await ensureScene(join(work, 'scenes'), spec, log);
+    const sceneDir = sceneDirOf(spec);
     table4[key] = {};
-    for (const track of TRACK_MODES) table4[key]![track] = await baselineScore(sceneDir, track);
+    for (const track of TRACK_MODES) {
+      const b = isolated<Score>('baseline', { sceneDir, track });
+      table4[key]![track] = b.result;
+      costOf(spec, sceneDir).steps.push({
+        name: `baseline ${track}`,
+        seconds: b.result.segmentSeconds ?? b.result.seconds,
+        peakRssMiB: b.peakRssMiB,
+      });
+    }
+    writeCosts();
   }
 }
 const cols = sizes.envs.flatMap((env) => sizes.objects.map((n) => `${env}/${n}`)).filter((c) => table2[c]);
@@ -133,7 +287,9 @@ writeFileSync(
   [
     '# PQ^scene as the number of objects grows (paper table 2)',
     '',
-    protocol(`Scenes: ${sizes.views} views of ${sizes.size}² per scene, N objects, both environments.`),
+    protocol(
+      `Scenes: ${sizes.views > 0 ? sizes.views : 'the paper’s M = min(1200, ⌊600·√(N/25)⌋)'} views of ${sizes.size}² per scene, N objects, both environments.`,
+    ),
     `Linear assignment uses K = max(25, N) slots; the contrastive losses an embedding of size 3.`,
     '',
     ...header('method'),
@@ -166,7 +322,7 @@ writeFileSync(
   [
     '# clift vs the 2D segmenter with tracking (paper table 4)',
     '',
-    protocol(`Scenes as in scaling.md (${sizes.views} views of ${sizes.size}²).`),
+    protocol(`Scenes as in scaling.md (${sizes.views > 0 ? sizes.views : 'M'} views of ${sizes.size}²).`),
     'Tracking: none; iou = Hungarian matching of consecutive frames on 2D IoU; warp = on IoU after warping with',
     'ground-truth depth and pose; cloud = fusing segments into a ground-truth point cloud.',
     '',
@@ -182,6 +338,11 @@ writeFileSync(
 // Table 3 / appendix E, table 7 and figure 5 on the first scene.
 const first = sceneSpec(sizes.objects[0]!, sizes.envs[0]);
 const firstName = `${first.env}, N = ${first.objects}`;
+if (only.length > 0 && !only.includes(`${first.env}/${first.objects}`)) {
+  writeCosts();
+  log(`done: --only ${only.join(',')}: tables 2 and 4 in ${results}/ (scaling, baselines, messy-rooms-cost)`);
+  process.exit(0);
+}
 log(`losses, clustering and embedding size on ${firstName}`);
 const losses: [string, string, Partial<TrainConfig>][] = [
   ['slow-fast', 'L_sf + L_conc (slow-fast)', { instanceLoss: 'slow-fast' }],
@@ -203,7 +364,7 @@ writeFileSync(
   [
     '# Instance losses (paper table 3 and appendix E)',
     '',
-    protocol(`Scene: ${firstName}, ${sizes.views} views of ${sizes.size}².`),
+    protocol(`Scene: ${firstName}, ${viewCounts(first).views} views of ${sizes.size}².`),
     'Linear assignment is read out by arg-max slot, not clustered.',
     '',
     '| loss | PQ^scene | thing PQ | instances | mIoU | instance-stage s |',
@@ -266,4 +427,5 @@ writePlotPng(
   [{ name: 'slow-fast', x: dims, y: dimScores.map((s) => s.pq) }],
   { title: `PQ^scene vs embedding size (${firstName})`, xLabel: 'embedding size', yLabel: 'PQ^scene' },
 );
-log(`done: tables in ${results}/ (scaling, baselines, losses, clustering, embedding-size)`);
+writeCosts();
+log(`done: tables in ${results}/ (scaling, baselines, losses, clustering, embedding-size, messy-rooms-cost)`);

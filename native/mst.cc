@@ -15,47 +15,28 @@
 
 namespace {
 
-constexpr int BLOCK = 512;
+typedef double v8d __attribute__((vector_size(64)));
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8fu __attribute__((vector_size(32), aligned(4)));
+typedef int64_t v8l __attribute__((vector_size(64)));
+typedef double v8du __attribute__((vector_size(64), aligned(8)));
+typedef int64_t v8lu __attribute__((vector_size(64), aligned(8)));
+constexpr int LANES = 8;
+typedef int32_t v8i __attribute__((vector_size(32)));
+/** Tiles whose distances are summed together: independent sums hide the latency of each one's additions. */
+constexpr int GROUP = 4;
 constexpr double INF = std::numeric_limits<double>::infinity();
 
-/** Points as columns (dimension-major), so one dimension of consecutive points is contiguous. */
-std::vector<float> columns(const float* x, int n, int d) {
-  std::vector<float> cols(static_cast<size_t>(n) * d);
-  for (int i = 0; i < n; i++)
-    for (int t = 0; t < d; t++) cols[static_cast<size_t>(t) * n + i] = x[static_cast<size_t>(i) * d + t];
-  return cols;
-}
-
-/** ds[j] = Σ_t (c_t − col_t[s + j])² for j < len, in float (a filter: see rounding bound below). */
-inline void floatDistances(const float* c, const float* cols, size_t stride, int s, int len, int d, float* ds) {
-  for (int j = 0; j < len; j++) ds[j] = 0;
-  for (int t = 0; t < d; t++) {
-    const float ct = c[t];
-    const float* col = cols + static_cast<size_t>(t) * stride + s;
-    for (int j = 0; j < len; j++) {
-      const float g = ct - col[j];
-      ds[j] += g * g;
-    }
-  }
-}
-
-/** Σ_t (c_t − col_t[j])² in double, summed in dimension order (the reference's operations). */
-inline double exactDistance(const double* c, const float* cols, size_t stride, int j, int d) {
-  double acc = 0;
-  for (int t = 0; t < d; t++) {
-    const double g = c[t] - static_cast<double>(cols[static_cast<size_t>(t) * stride + j]);
-    acc += g * g;
-  }
-  return acc;
-}
-
 /**
- * A float sum of d squares lies within (d + 2)·2⁻²⁴ of the exact one (relative); shrunk by twice that it is a
- * lower bound of the double sum, except after overflow or among subnormals, where it bounds nothing.
+ * The float distance above which a pair cannot beat `best`: best / shrink, rounded up to a float, and never below
+ * 1e-30 (rounding among subnormals is not relative). Infinite when the filter is off.
  */
-inline double lowerBound(float d32, double shrink) {
-  const double v = static_cast<double>(d32) * shrink;
-  return v < INF && v > 1e-30 ? v : 0.0;
+inline float floatCut(double best, double shrink, bool finite) {
+  if (!finite || !(best < INF)) return std::numeric_limits<float>::infinity();
+  const double t = best / shrink;
+  float f = static_cast<float>(t);
+  if (static_cast<double>(f) < t) f = std::nextafter(f, std::numeric_limits<float>::infinity());
+  return std::max(f, 1e-30f);
 }
 
 /** The best edge a thread found: ranked by (weight, lower endpoint, higher endpoint). */
@@ -76,33 +57,69 @@ void coreDistancesSq(const float* x, int n, int d, int k, double* out, int threa
     for (int i = 0; i < n; i++) out[i] = 0;
     return;
   }
-  const std::vector<float> cols = columns(x, n, d);
+  const int tiles = (n + LANES - 1) / LANES;
+  std::vector<float> tile(static_cast<size_t>(tiles) * d * LANES, 0.0f);
+  for (int j = 0; j < n; j++)
+    for (int t = 0; t < d; t++)
+      tile[(static_cast<size_t>(j / LANES) * d + t) * LANES + j % LANES] = x[static_cast<size_t>(j) * d + t];
   const double shrink = 1.0 - (d + 2) * std::ldexp(1.0, -23);
+  // Float sums of squares can overflow only for coordinates beyond ~1e18; then the filter is off.
+  bool finite = true;
+  for (size_t q = 0; q < static_cast<size_t>(n) * d; q++) finite = finite && std::fabs(x[q]) < 1e18f;
 #pragma omp parallel num_threads(threads)
   {
     std::vector<double> best(k), c(d);
-    std::vector<float> c32(d), ds(BLOCK);
+    std::vector<v8f> c32(d);
 #pragma omp for schedule(dynamic, 16)
     for (int i = 0; i < n; i++) {
       best[0] = 0;  // the point itself
       for (int m = 1; m < k; m++) best[m] = INF;
       for (int t = 0; t < d; t++) {
-        c32[t] = x[static_cast<size_t>(i) * d + t];
-        c[t] = static_cast<double>(c32[t]);
+        const float v = x[static_cast<size_t>(i) * d + t];
+        c32[t] = v8f{} + v;
+        c[t] = static_cast<double>(v);
       }
-      for (int s = 0; s < n; s += BLOCK) {
-        const int len = std::min(BLOCK, n - s);
-        floatDistances(c32.data(), cols.data(), n, s, len, d, ds.data());
-        for (int j = 0; j < len; j++) {
-          if (lowerBound(ds[j], shrink) >= best[k - 1] || s + j == i) continue;
-          const double v = exactDistance(c.data(), cols.data(), n, s + j, d);
-          if (v >= best[k - 1]) continue;
-          int m = k - 1;
-          while (m > 0 && best[m - 1] > v) {
-            best[m] = best[m - 1];
-            m--;
+      float cut = floatCut(best[k - 1], shrink, finite);
+      for (int g0 = 0; g0 < tiles; g0 += GROUP) {
+        const int nt = std::min(GROUP, tiles - g0);
+        v8f acc[GROUP] = {};
+        const float* tp = &tile[static_cast<size_t>(g0) * d * LANES];
+        if (nt == GROUP) {
+          for (int t = 0; t < d; t++)
+            for (int g = 0; g < GROUP; g++) {
+              const v8f diff = c32[t] - *reinterpret_cast<const v8fu*>(tp + (static_cast<size_t>(g) * d + t) * LANES);
+              acc[g] += diff * diff;
+            }
+        } else {
+          for (int t = 0; t < d; t++)
+            for (int g = 0; g < nt; g++) {
+              const v8f diff = c32[t] - *reinterpret_cast<const v8fu*>(tp + (static_cast<size_t>(g) * d + t) * LANES);
+              acc[g] += diff * diff;
+            }
+        }
+        for (int g = 0; g < nt; g++) {
+          const v8i open = acc[g] <= cut;
+          bool any = false;
+          for (int l = 0; l < LANES; l++) any = any || open[l] != 0;
+          if (!any) continue;
+          const float* tg = tp + static_cast<size_t>(g) * d * LANES;
+          for (int l = 0; l < LANES; l++) {
+            const int j = (g0 + g) * LANES + l;
+            if (j >= n || j == i || !(acc[g][l] <= cut)) continue;
+            double v = 0;
+            for (int t = 0; t < d; t++) {
+              const double diff = c[t] - static_cast<double>(tg[t * LANES + l]);
+              v += diff * diff;
+            }
+            if (v >= best[k - 1]) continue;
+            int m = k - 1;
+            while (m > 0 && best[m - 1] > v) {
+              best[m] = best[m - 1];
+              m--;
+            }
+            best[m] = v;
+            cut = floatCut(best[k - 1], shrink, finite);
           }
-          best[m] = v;
         }
       }
       out[i] = best[k - 1];
@@ -112,13 +129,7 @@ void coreDistancesSq(const float* x, int n, int d, int k, double* out, int threa
 
 namespace {
 
-typedef double v8d __attribute__((vector_size(64)));
-typedef float v8f __attribute__((vector_size(32)));
-typedef float v8fu __attribute__((vector_size(32), aligned(4)));
-typedef int64_t v8l __attribute__((vector_size(64)));
-typedef double v8du __attribute__((vector_size(64), aligned(8)));
-typedef int64_t v8lu __attribute__((vector_size(64), aligned(8)));
-constexpr int LANES = 8;
+
 
 /**
  * One thread's share of the vertices outside the tree, compacted: tiles of 8 vertices holding each dimension's 8
@@ -162,9 +173,6 @@ struct Share {
     bw[last] = INF;
   }
 };
-
-/** Tiles whose distances are summed together: independent sums hide the latency of each one's additions. */
-constexpr int GROUP = 4;
 
 /** The new tree vertex: its coordinates on all lanes, in float and double, its id and core distance. */
 struct TreeVertex {

@@ -19,6 +19,7 @@ import { checkpointPath, stageStarts, train } from '../../src/train/trainer.ts';
 export interface SceneSpec {
   objects: number;
   env: 'old_room' | 'large_corridor';
+  /** Number of views; 0 = the generator's paper count min(1200, ⌊600·√(N/25)⌋). */
   views: number;
   size: number;
   noise: NoiseName;
@@ -30,8 +31,12 @@ export interface Score {
   pq: number;
   thingPq: number | null;
   miou: number | null;
+  /** PSNR of the rendered test views (null when the prediction has no RGB). */
+  psnr?: number | null;
   instances: number;
   seconds: number;
+  /** Seconds the segmentation (or the baseline) took. */
+  segmentSeconds?: number;
 }
 
 function sameMarker(path: string, value: unknown): boolean {
@@ -54,20 +59,31 @@ export async function ensureScene(root: string, spec: SceneSpec, log: (l: string
   if (sameMarker(marker, spec)) return dir;
   rmSync(dir, { recursive: true, force: true });
   log(`generating ${sceneName(spec)}`);
-  const res = await generateScene({ ...spec, out: dir });
+  const t0 = performance.now();
+  const { views, ...rest } = spec;
+  const res = await generateScene({ ...rest, ...(views > 0 ? { views } : {}), out: dir });
   if (!res.settled) log(`  note: physics hit its step limit after ${res.physicsSteps} steps`);
   await simulateSegmenter(dir, { noise: spec.noise, seed: spec.seed });
+  writeMarker(join(dir, 'bench-scene-cost.json'), { seconds: (performance.now() - t0) / 1000 });
   writeMarker(marker, spec);
   return dir;
 }
 
-function scoreOf(m: Metrics, instances: number, seconds: number): Score {
+/** Seconds the scene's generation and simulated segmentation took (null for scenes cached before this was kept). */
+export function sceneSeconds(sceneDir: string): number | null {
+  const path = join(sceneDir, 'bench-scene-cost.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { seconds: number }).seconds : null;
+}
+
+function scoreOf(m: Metrics, instances: number, seconds: number, segmentSeconds: number): Score {
   return {
     pq: m.pq_scene ?? 0,
     thingPq: m.per_class.find((c) => c.thing)?.pq ?? null,
     miou: m.miou,
+    psnr: m.psnr,
     instances,
     seconds,
+    segmentSeconds,
   };
 }
 
@@ -78,7 +94,8 @@ export async function baselineScore(sceneDir: string, track: TrackMode): Promise
   if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')) as Score;
   const t0 = performance.now();
   const summary = await runBaseline(sceneDir, { track, out });
-  const score = scoreOf(evaluatePrediction(sceneDir, out), summary.tracks, (performance.now() - t0) / 1000);
+  const elapsed = (performance.now() - t0) / 1000;
+  const score = scoreOf(evaluatePrediction(sceneDir, out), summary.tracks, elapsed, elapsed);
   writeFileSync(cache, `${JSON.stringify(score)}\n`);
   return score;
 }
@@ -145,12 +162,17 @@ export async function ensureBranch(
   return { dir, seconds: instanceSeconds(dir) };
 }
 
-/** Seconds a run's instance stage took, from its timings.json. */
-function instanceSeconds(runDir: string): number {
+/** Seconds per stage and hook of a run, from its timings.json. */
+export function runTimings(runDir: string): Record<string, number> {
   const t = JSON.parse(readFileSync(join(runDir, 'timings.json'), 'utf8')) as {
     seconds: Record<string, number>;
   };
-  return t.seconds.instance ?? 0;
+  return t.seconds;
+}
+
+/** Seconds a run's instance stage took, from its timings.json. */
+function instanceSeconds(runDir: string): number {
+  return runTimings(runDir).instance ?? 0;
 }
 
 /** Segments a trained run's test views with one clustering method and scores them (cached by method). */
@@ -164,8 +186,10 @@ export async function segmentScore(
   const cache = join(out, 'bench-score.json');
   if (existsSync(cache) && statSync(cache).mtimeMs > statSync(checkpointPath(runDir)).mtimeMs)
     return JSON.parse(readFileSync(cache, 'utf8')) as Score;
+  const t0 = performance.now();
   const seg = await segmentRun({ runDir, sceneDir, views: 'test', method, parameter: 'auto', out });
-  const score = scoreOf(evaluatePrediction(sceneDir, out), seg.instances, seconds);
+  const elapsed = (performance.now() - t0) / 1000;
+  const score = scoreOf(evaluatePrediction(sceneDir, out), seg.instances, seconds, elapsed);
   writeFileSync(cache, `${JSON.stringify(score)}\n`);
   return score;
 }
