@@ -112,13 +112,15 @@ export function supportedModel(place: RecordPlace, cameraId: number, model: stri
     typeof model === 'string' ? [...SUPPORTED.values()].find((m) => m.name === model) : undefined;
   const found = typeof model === 'number' ? SUPPORTED.get(model) : byName;
   if (found) return found;
-  const name = typeof model === 'number' ? (REFUSED.get(model) ?? `unknown model id ${model}`) : model;
-  const known = typeof model === 'number' ? REFUSED.has(model) : [...REFUSED.values()].includes(model);
+  const refused =
+    typeof model === 'number' ? REFUSED.get(model) : [...REFUSED.values()].find((m) => m === model);
+  const what = refused
+    ? `the camera model ${refused}, which clift does not convert`
+    : `an unknown camera model (${typeof model === 'number' ? `id ${model}` : JSON.stringify(model)})`;
   throw new SceneError(
     place.file,
     place.where,
-    `camera ${cameraId} uses ${known ? 'the camera model' : 'an unknown camera model'} ${name}, which clift ` +
-      `does not convert (it converts ${SUPPORTED_NAMES})`,
+    `camera ${cameraId} uses ${what}; clift converts ${SUPPORTED_NAMES}`,
   );
 }
 
