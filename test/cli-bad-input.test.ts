@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import {
+  cpSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -598,7 +600,7 @@ const CASES: BadCase[] = [
   {
     name: 'convert --from foo',
     args: (f) => ['convert', '--from', 'foo', '--in', f.root, '--out', join(f.root, 'c1')],
-    error: /--from must be one of panoptic-lifting, messy-rooms, nerfstudio/,
+    error: /--from must be one of panoptic-lifting, messy-rooms, nerfstudio, colmap/,
     absent: (f) => [join(f.root, 'c1')],
   },
   {
@@ -614,6 +616,40 @@ const CASES: BadCase[] = [
     ],
     error: /nosrc/,
   },
+  {
+    name: 'convert --from colmap on a folder with no model',
+    args: (f) => ['convert', '--from', 'colmap', '--in', f.scene, '--out', join(f.root, 'c3')],
+    error: /COLMAP model: found neither cameras\.bin \+ images\.bin/,
+    absent: (f) => [join(f.root, 'c3')],
+  },
+  {
+    name: 'convert --from colmap with a non-unit quaternion',
+    args: (f) => [
+      'convert',
+      '--from',
+      'colmap',
+      '--in',
+      join(f.root, 'colmap-q'),
+      '--out',
+      join(f.root, 'c4'),
+    ],
+    error: /images\.txt: line 1: quaternion \(QW QX QY QZ\) = \(1, 0, 0\.5, 0\) has norm/,
+    absent: (f) => [join(f.root, 'c4')],
+  },
+  {
+    name: 'convert --from colmap with a FOV camera',
+    args: (f) => [
+      'convert',
+      '--from',
+      'colmap',
+      '--in',
+      join(f.root, 'colmap-fov'),
+      '--out',
+      join(f.root, 'c5'),
+    ],
+    error: /cameras\.txt: line 1: camera 1 uses the camera model FOV, which clift does not convert/,
+    absent: (f) => [join(f.root, 'c5')],
+  },
 ];
 
 let fx: BadInputFixture;
@@ -623,6 +659,16 @@ before(async () => {
   // The truncated training image of one case.
   const s = fx.sceneVariant('s-trunc', () => {});
   truncateSync(join(s, 'images', '0000.png'), 80);
+  // Two broken COLMAP models with the scene's images beside them.
+  for (const [name, camera, image] of [
+    ['colmap-q', '1 PINHOLE 48 48 40 40 24 24', '1 1 0 0.5 0 0 0 3 1 0000.png'],
+    ['colmap-fov', '1 FOV 48 48 40 40 24 24 0.9', '1 1 0 0 0 0 0 3 1 0000.png'],
+  ] as const) {
+    mkdirSync(join(fx.root, name));
+    cpSync(join(fx.scene, 'images'), join(fx.root, name, 'images'), { recursive: true });
+    fx.write(join(name, 'cameras.txt'), `${camera}\n`);
+    fx.write(join(name, 'images.txt'), `${image}\n\n`);
+  }
 });
 
 after(() => rmSync(fx.root, { recursive: true, force: true }));

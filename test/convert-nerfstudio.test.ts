@@ -156,6 +156,31 @@ test('nerfstudio: a missing mask, a missing image or a NaN pose is one SceneErro
 test('convert: --masks is refused for formats that bring their own masks', async () => {
   await assert.rejects(
     convertScene('messy-rooms', makeCapture(), outDir(), { masks: '/nowhere' }),
-    /nerfstudio only/,
+    /nerfstudio and colmap only/,
   );
+});
+
+test('nerfstudio: the lens keys carry over (OPENCV_FISHEYE k1–k4, k3 → FULL_OPENCV); other models are refused', async () => {
+  const src = makeCapture();
+  const frames = [0, 1].map((k) => ({ file_path: `train/r_${k}.png`, transform_matrix: pose(k) }));
+  const write = (lens: Record<string, unknown>, frame: Record<string, unknown> = {}) =>
+    writeFileSync(
+      join(src, 'transforms.json'),
+      JSON.stringify({ fl_x: 9, fl_y: 9, ...lens, frames: [{ ...frames[0], ...frame }, frames[1]] }),
+    );
+  write({ camera_model: 'OPENCV_FISHEYE', k1: 0.1, k2: -0.02, k3: 0.003, k4: -0.0004 });
+  let scene = readScene((await convertNerfstudio(src, outDir())).dir);
+  for (const f of scene.frames) {
+    const i = f.intrinsics;
+    assert.deepEqual([i.model, i.k1, i.k2, i.k3, i.k4], ['OPENCV_FISHEYE', 0.1, -0.02, 0.003, -0.0004]);
+  }
+  write({ camera_model: 'OPENCV', k1: 0.1, k2: 0.01, k3: 0.001, p1: 0.002, p2: 0 }, { k1: 0.2 });
+  scene = readScene((await convertNerfstudio(src, outDir())).dir);
+  const [a, b] = scene.frames.map((f) => f.intrinsics);
+  assert.deepEqual([a!.model, a!.k1, a!.k3, a!.k4, a!.p1], ['FULL_OPENCV', 0.2, 0.001, 0, 0.002]);
+  assert.deepEqual([b!.model, b!.k1], ['FULL_OPENCV', 0.1]);
+  write({ camera_model: 'EQUIRECTANGULAR' });
+  await assert.rejects(convertNerfstudio(src, outDir()), /camera_model: "EQUIRECTANGULAR" is not supported/);
+  write({ camera_model: 'OPENCV_FISHEYE', k1: 0.1, p1: 0.01 });
+  await assert.rejects(convertNerfstudio(src, outDir()), /p1: OPENCV_FISHEYE has no tangential terms/);
 });

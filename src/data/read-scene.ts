@@ -3,16 +3,19 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { SceneError } from './errors.ts';
 import {
+  CAMERA_MODELS,
+  DISTORTION_KEYS,
   type Frame,
   type Intrinsics,
+  isCameraModel,
   MAP_KEYS,
+  MODEL_COEFFICIENTS,
   type Scene,
   type SemanticClass,
   type Split,
 } from './scene.ts';
 
 const CAMERA_KEYS = ['fl_x', 'fl_y', 'cx', 'cy', 'w', 'h'] as const;
-const DISTORTION_KEYS = ['k1', 'k2', 'p1', 'p2'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -22,6 +25,43 @@ function isObject(v: unknown): v is Json {
 
 function finiteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
+}
+
+/**
+ * Fills the distortion coefficients of `intr.model` from `obj` (else from `base` when its model has the same key);
+ * a missing one, or a non-zero one the model does not use, is refused.
+ */
+function readCoefficients(
+  file: string,
+  where: string,
+  obj: Json,
+  base: Intrinsics | null,
+  intr: Intrinsics,
+): void {
+  const used = MODEL_COEFFICIENTS[intr.model];
+  for (const key of DISTORTION_KEYS) {
+    const v = obj[key];
+    if (v !== undefined && !finiteNumber(v))
+      throw new SceneError(file, `${where}${key}`, `must be a finite number, got ${JSON.stringify(v)}`);
+    if (used.includes(key)) {
+      const inherited = base && MODEL_COEFFICIENTS[base.model].includes(key) ? (base[key] ?? 0) : undefined;
+      const value = v ?? inherited;
+      if (value === undefined) {
+        throw new SceneError(
+          file,
+          `${where}${key}`,
+          `missing: camera_model "${intr.model}" needs ${used.join(', ')}`,
+        );
+      }
+      intr[key] = value;
+    } else if (v !== undefined && v !== 0) {
+      throw new SceneError(
+        file,
+        `${where}${key}`,
+        `is ${v}, but camera_model "${intr.model}" has no ${key} (it uses ${used.length > 0 ? used.join(', ') : 'no distortion coefficients'})`,
+      );
+    }
+  }
 }
 
 /** Reads intrinsics from `obj`, falling back to `base` key by key; errors name `file` and the field. */
@@ -36,27 +76,28 @@ export function readIntrinsics(file: string, where: string, obj: Json, base: Int
       throw new SceneError(file, `${where}${key}`, `must be a finite number, got ${JSON.stringify(v)}`);
     return v;
   };
-  const modelRaw = obj.camera_model ?? base?.model ?? 'PINHOLE';
-  if (modelRaw !== 'PINHOLE' && modelRaw !== 'OPENCV') {
+  const model = obj.camera_model ?? base?.model ?? 'PINHOLE';
+  if (!isCameraModel(model)) {
     throw new SceneError(
       file,
       `${where}camera_model`,
-      `must be "PINHOLE" or "OPENCV", got ${JSON.stringify(modelRaw)}`,
+      `must be one of ${CAMERA_MODELS.map((m) => `"${m}"`).join(', ')}, got ${JSON.stringify(model)}`,
     );
   }
   const intr: Intrinsics = {
-    model: modelRaw,
+    model,
     fx: get('fl_x', base?.fx),
     fy: get('fl_y', base?.fy),
     cx: get('cx', base?.cx),
     cy: get('cy', base?.cy),
     w: get('w', base?.w),
     h: get('h', base?.h),
-    k1: get('k1', base?.k1 ?? 0),
-    k2: get('k2', base?.k2 ?? 0),
-    p1: get('p1', base?.p1 ?? 0),
-    p2: get('p2', base?.p2 ?? 0),
+    k1: 0,
+    k2: 0,
+    p1: 0,
+    p2: 0,
   };
+  readCoefficients(file, where, obj, base, intr);
   if (!Number.isInteger(intr.w) || intr.w <= 0)
     throw new SceneError(file, `${where}w`, 'must be a positive integer');
   if (!Number.isInteger(intr.h) || intr.h <= 0)

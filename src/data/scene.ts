@@ -7,9 +7,47 @@ export interface SemanticClass {
   thing: boolean;
 }
 
-/** Pinhole intrinsics in pixels, plus OPENCV radial/tangential distortion when present. */
+/** The camera models of the scene format's `camera_model` key (COLMAP's and nerfstudio's names). */
+export const CAMERA_MODELS = [
+  'PINHOLE',
+  'SIMPLE_RADIAL',
+  'RADIAL',
+  'OPENCV',
+  'FULL_OPENCV',
+  'OPENCV_FISHEYE',
+] as const;
+export type CameraModel = (typeof CAMERA_MODELS)[number];
+
+/** Every distortion coefficient key a camera model may carry. */
+export const DISTORTION_KEYS = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'p1', 'p2'] as const;
+export type DistortionKey = (typeof DISTORTION_KEYS)[number];
+
+/**
+ * The coefficients each model uses (all required in transforms.json for that model):
+ * SIMPLE_RADIAL and RADIAL scale radially by 1 + k1 r² (+ k2 r⁴); OPENCV adds tangential p1 p2; FULL_OPENCV's
+ * radial factor is the rational (1 + k1 r² + k2 r⁴ + k3 r⁶) / (1 + k4 r² + k5 r⁴ + k6 r⁶); OPENCV_FISHEYE is
+ * equidistant, the angle θ off the axis mapping to θ (1 + k1 θ² + k2 θ⁴ + k3 θ⁶ + k4 θ⁸).
+ */
+export const MODEL_COEFFICIENTS: Readonly<Record<CameraModel, readonly DistortionKey[]>> = {
+  PINHOLE: [],
+  SIMPLE_RADIAL: ['k1'],
+  RADIAL: ['k1', 'k2'],
+  OPENCV: ['k1', 'k2', 'p1', 'p2'],
+  FULL_OPENCV: ['k1', 'k2', 'p1', 'p2', 'k3', 'k4', 'k5', 'k6'],
+  OPENCV_FISHEYE: ['k1', 'k2', 'k3', 'k4'],
+};
+
+/** Whether a string names a camera model of the scene format. */
+export function isCameraModel(s: unknown): s is CameraModel {
+  return (CAMERA_MODELS as readonly unknown[]).includes(s);
+}
+
+/**
+ * Intrinsics in pixels plus the distortion coefficients of `model` (see MODEL_COEFFICIENTS); coefficients the
+ * model does not use are 0 or absent.
+ */
 export interface Intrinsics {
-  model: 'PINHOLE' | 'OPENCV';
+  model: CameraModel;
   fx: number;
   fy: number;
   cx: number;
@@ -20,6 +58,10 @@ export interface Intrinsics {
   k2: number;
   p1: number;
   p2: number;
+  k3?: number;
+  k4?: number;
+  k5?: number;
+  k6?: number;
 }
 
 export type Split = 'train' | 'val' | 'test';

@@ -1,14 +1,14 @@
 /** Writes transforms.json for a scene, keeping keys of the original that clift does not know. */
 import { join } from 'node:path';
 import { writeFileAtomic } from './png.ts';
-import type { Frame, Intrinsics, Scene, SemanticClass } from './scene.ts';
+import { type Frame, type Intrinsics, MODEL_COEFFICIENTS, type Scene, type SemanticClass } from './scene.ts';
 
 /** The JSON of a 4×4 row-major matrix. */
 export function matrixToJson(m: ArrayLike<number>): number[][] {
   return [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((c) => m[r * 4 + c]!));
 }
 
-/** The camera keys of intrinsics as transforms.json spells them. */
+/** The camera keys of intrinsics as transforms.json spells them, with the coefficients its model uses. */
 export function intrinsicsToJson(intr: Intrinsics): Record<string, unknown> {
   const out: Record<string, unknown> = {
     camera_model: intr.model,
@@ -19,7 +19,7 @@ export function intrinsicsToJson(intr: Intrinsics): Record<string, unknown> {
     w: intr.w,
     h: intr.h,
   };
-  if (intr.model === 'OPENCV') Object.assign(out, { k1: intr.k1, k2: intr.k2, p1: intr.p1, p2: intr.p2 });
+  for (const key of MODEL_COEFFICIENTS[intr.model]) out[key] = intr[key] ?? 0;
   return out;
 }
 

@@ -1,39 +1,34 @@
 /**
- * Pinhole camera geometry in the scene format's conventions: camera-to-world poses with OpenGL axes
- * (+x right, +y up, looking down −z), pixel (u, v) centred at (u + 0.5, v + 0.5), planar z-depth.
+ * Camera geometry in the scene format's conventions: camera-to-world poses with OpenGL axes (+x right, +y up,
+ * looking down −z), pixel (u, v) centred at (u + 0.5, v + 0.5), planar z-depth; lens models in distortion.ts.
  */
 import type { Frame, Intrinsics } from '../data/scene.ts';
+import { distortPlanar, distortPoint, undistortToRay } from './distortion.ts';
 
 export type Vec3 = [number, number, number];
 
-/** Applies OPENCV k1 k2 p1 p2 distortion to normalised image coordinates (x right, y down). */
+/** Distorts normalised image coordinates (x right, y down) of a point in front of the camera by its lens model. */
 export function distort(intr: Intrinsics, x: number, y: number): [number, number] {
-  if (intr.model !== 'OPENCV') return [x, y];
-  const r2 = x * x + y * y;
-  const radial = 1 + intr.k1 * r2 + intr.k2 * r2 * r2;
-  return [
-    x * radial + 2 * intr.p1 * x * y + intr.p2 * (r2 + 2 * x * x),
-    y * radial + intr.p1 * (r2 + 2 * y * y) + 2 * intr.p2 * x * y,
-  ];
+  return distortPlanar(intr, x, y);
 }
 
-/** Inverts `distort` by fixed-point iteration. */
+/** Inverts `distort` (iteratively, to ~1e-14); for fisheye rays 90° or more off the axis the result is not finite. */
 export function undistort(intr: Intrinsics, xd: number, yd: number): [number, number] {
-  if (intr.model !== 'OPENCV') return [xd, yd];
-  let x = xd;
-  let y = yd;
-  for (let it = 0; it < 20; it++) {
-    const [fx, fy] = distort(intr, x, y);
-    x += xd - fx;
-    y += yd - fy;
-  }
-  return [x, y];
+  const [x, y, z] = undistortToRay(intr, xd, yd);
+  return [x / z, y / z];
 }
 
-/** Camera-space direction (z = −1 plane) of the ray through continuous image point (px, py). */
+/**
+ * Camera-space direction of the ray through continuous image point (px, py), through the lens model: on the
+ * z = −1 plane for rays in front of the camera (so planar depth × direction is the point), a unit vector with
+ * z ≥ 0 for fisheye rays 90° or more off the axis.
+ */
 export function imagePointToCameraDir(intr: Intrinsics, px: number, py: number): Vec3 {
-  const [x, y] = undistort(intr, (px - intr.cx) / intr.fx, (py - intr.cy) / intr.fy);
-  return [x, -y, -1];
+  const xd = (px - intr.cx) / intr.fx;
+  const yd = (py - intr.cy) / intr.fy;
+  if (intr.model === 'PINHOLE') return [xd, -yd, -1];
+  const [x, y, z] = undistortToRay(intr, xd, yd);
+  return [x, -y, -z];
 }
 
 /** Camera-space direction of the ray through the centre of pixel (u, v). */
@@ -41,10 +36,13 @@ export function pixelToCameraDir(intr: Intrinsics, u: number, v: number): Vec3 {
   return imagePointToCameraDir(intr, u + 0.5, v + 0.5);
 }
 
-/** Continuous image point (px, py) and planar depth of a camera-space point; depth ≤ 0 is behind. */
+/**
+ * Continuous image point (px, py) and planar depth of a camera-space point through the lens model; depth ≤ 0
+ * is behind the camera (its image point is meaningful only for a fisheye).
+ */
 export function cameraPointToImage(intr: Intrinsics, p: Vec3): { px: number; py: number; depth: number } {
   const depth = -p[2];
-  const [x, y] = distort(intr, p[0] / depth, -p[1] / depth);
+  const [x, y] = distortPoint(intr, p[0], -p[1], depth);
   return { px: x * intr.fx + intr.cx, py: y * intr.fy + intr.cy, depth };
 }
 

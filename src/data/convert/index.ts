@@ -1,16 +1,18 @@
 /** Dispatches `clift convert` to the reader of each source layout. */
+import { type ColmapOptions, convertColmap } from './colmap.ts';
 import type { ConvertResult } from './common.ts';
 import { convertMessyRooms } from './messy-rooms.ts';
-import { convertNerfstudio, type NerfstudioOptions } from './nerfstudio.ts';
+import { convertNerfstudio } from './nerfstudio.ts';
 import { convertPanopticLifting } from './panoptic-lifting.ts';
 
+export { type ColmapOptions, convertColmap } from './colmap.ts';
 export type { ConvertOptions, ConvertResult } from './common.ts';
 export { convertMessyRooms } from './messy-rooms.ts';
 export { convertNerfstudio, type NerfstudioOptions } from './nerfstudio.ts';
 export { convertPanopticLifting } from './panoptic-lifting.ts';
 
 /** The source layouts `clift convert` reads. */
-export const CONVERT_FORMATS = ['panoptic-lifting', 'messy-rooms', 'nerfstudio'] as const;
+export const CONVERT_FORMATS = ['panoptic-lifting', 'messy-rooms', 'nerfstudio', 'colmap'] as const;
 export type ConvertFormat = (typeof CONVERT_FORMATS)[number];
 
 /** Whether a string names a supported source layout. */
@@ -23,13 +25,19 @@ export async function convertScene(
   format: ConvertFormat,
   inDir: string,
   outDir: string,
-  opts: NerfstudioOptions = {},
+  opts: ColmapOptions = {},
 ): Promise<ConvertResult> {
-  if (format !== 'nerfstudio' && (opts.masks !== undefined || opts.semanticMasks !== undefined)) {
+  if (
+    format !== 'nerfstudio' &&
+    format !== 'colmap' &&
+    (opts.masks !== undefined || opts.semanticMasks !== undefined)
+  ) {
     throw new Error(
-      `--masks and --semantic-masks apply to --from nerfstudio only (${format} scenes bring their own masks)`,
+      `--masks and --semantic-masks apply to --from nerfstudio and colmap only (${format} scenes bring their own masks)`,
     );
   }
+  if (format !== 'colmap' && opts.images !== undefined)
+    throw new Error('--images applies to --from colmap only');
   switch (format) {
     case 'panoptic-lifting':
       return convertPanopticLifting(inDir, outDir, opts);
@@ -37,5 +45,7 @@ export async function convertScene(
       return convertMessyRooms(inDir, outDir, opts);
     case 'nerfstudio':
       return convertNerfstudio(inDir, outDir, opts);
+    case 'colmap':
+      return convertColmap(inDir, outDir, opts);
   }
 }

@@ -1,4 +1,4 @@
-/** Converts a nerfstudio / instant-ngp transforms.json capture (no segmentations) to a clift scene. */
+/** Converts a nerfstudio / instant-ngp transforms.json capture (no segmentations, any lens model) to a clift scene. */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { SceneError } from '../errors.ts';
@@ -17,19 +17,13 @@ import {
   pinhole,
   requireDir,
   requireFile,
-  toInstanceIds,
-  toSemanticIds,
   transformsJson,
   writeMap,
 } from './common.ts';
+import { checkMaskOptions, importMasks, type MaskOptions, NO_MASKS_NOTE } from './masks.ts';
 
 /** Options of the nerfstudio converter: optional folders of per-view masks named by image stem. */
-export interface NerfstudioOptions extends ConvertOptions {
-  /** Folder of instance-mask PNGs (<stem>.png, 0 = no instance). */
-  masks?: string;
-  /** Folder of semantic-mask PNGs (<stem>.png, 0 = background, 1 = object). */
-  semanticMasks?: string;
-}
+export interface NerfstudioOptions extends ConvertOptions, MaskOptions {}
 
 type Json = Record<string, unknown>;
 
@@ -70,14 +64,44 @@ function cameraOf(
   }
   const cx = num(file, `${where}cx`, obj.cx) ?? base.cx ?? width / 2;
   const cy = num(file, `${where}cy`, obj.cy) ?? base.cy ?? height / 2;
-  const intr = pinhole(fx, fy, cx, cy, width, height);
-  const dist = ['k1', 'k2', 'p1', 'p2'] as const;
-  const coeffs = dist.map((k) => num(file, `${where}${k}`, obj[k]) ?? base[k] ?? 0);
-  if (coeffs.some((c) => c !== 0)) {
-    intr.model = 'OPENCV';
-    [intr.k1, intr.k2, intr.p1, intr.p2] = coeffs as [number, number, number, number];
+  return { ...pinhole(fx, fy, cx, cy, width, height), ...lensOf(file, where, obj, base) };
+}
+
+/** nerfstudio's distortion keys: k1–k4 radial (θ-polynomial for a fisheye), p1 p2 tangential. */
+const LENS_KEYS = ['k1', 'k2', 'k3', 'k4', 'p1', 'p2'] as const;
+
+/**
+ * The lens of nerfstudio's `camera_model` and coefficients (each falling back to `base`): OPENCV_FISHEYE as is;
+ * a perspective camera (OPENCV, PINHOLE or none named) becomes PINHOLE, OPENCV, or FULL_OPENCV when k3 is set.
+ */
+function lensOf(file: string, where: string, obj: Json, base: Partial<Intrinsics>): Partial<Intrinsics> {
+  const c = Object.fromEntries(
+    LENS_KEYS.map((k) => [k, num(file, `${where}${k}`, obj[k]) ?? base[k] ?? 0]),
+  ) as Record<(typeof LENS_KEYS)[number], number>;
+  const declared = obj.camera_model ?? (base.model === 'OPENCV_FISHEYE' ? 'OPENCV_FISHEYE' : undefined);
+  if (declared === 'OPENCV_FISHEYE') {
+    for (const k of ['p1', 'p2'] as const)
+      if (c[k] !== 0) throw new SceneError(file, `${where}${k}`, 'OPENCV_FISHEYE has no tangential terms');
+    return { model: 'OPENCV_FISHEYE', k1: c.k1, k2: c.k2, k3: c.k3, k4: c.k4, p1: 0, p2: 0 };
   }
-  return intr;
+  if (
+    declared !== undefined &&
+    declared !== 'OPENCV' &&
+    declared !== 'PINHOLE' &&
+    declared !== 'SIMPLE_PINHOLE'
+  ) {
+    throw new SceneError(
+      file,
+      `${where}camera_model`,
+      `${JSON.stringify(declared)} is not supported (clift reads PINHOLE, SIMPLE_PINHOLE, OPENCV and OPENCV_FISHEYE)`,
+    );
+  }
+  if (c.k4 !== 0)
+    throw new SceneError(file, `${where}k4`, 'a perspective camera with a radial r⁸ term is not supported');
+  if (c.k3 !== 0)
+    return { model: 'FULL_OPENCV', k1: c.k1, k2: c.k2, p1: c.p1, p2: c.p2, k3: c.k3, k4: 0, k5: 0, k6: 0 };
+  const distorted = c.k1 !== 0 || c.k2 !== 0 || c.p1 !== 0 || c.p2 !== 0;
+  return { model: distorted ? 'OPENCV' : 'PINHOLE', k1: c.k1, k2: c.k2, p1: c.p1, p2: c.p2 };
 }
 
 /** Resolves a frame's image path; NeRF-synthetic style paths may omit the extension. */
@@ -114,12 +138,7 @@ export async function convertNerfstudio(
   requireDir(src, 'capture folder');
   const file = join(src, 'transforms.json');
   requireFile(file, 'transforms.json');
-  if (opts.masks !== undefined) requireDir(resolve(opts.masks), '--masks');
-  if (opts.semanticMasks !== undefined) {
-    requireDir(resolve(opts.semanticMasks), '--semantic-masks');
-    if (opts.masks === undefined)
-      throw new SceneError(resolve(opts.semanticMasks), '--semantic-masks', 'needs --masks too');
-  }
+  checkMaskOptions(opts);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -171,29 +190,11 @@ export async function convertNerfstudio(
       const depth = loadMap(p, `${where}depth_file_path`, intr.w, intr.h);
       maps.depth_file_path = writeMap(out, `depth/${stem}.png`, intr.w, intr.h, Uint16Array.from(depth));
     }
-    if (opts.masks !== undefined) {
-      const p = join(resolve(opts.masks), `${stem}.png`);
-      const inst = toInstanceIds(p, '--masks', loadMap(p, '--masks', intr.w, intr.h), intr.w);
-      maps.instance_file_path = writeMap(out, `segments/instance/${stem}.png`, intr.w, intr.h, inst);
-      let sem: Uint16Array;
-      if (opts.semanticMasks !== undefined) {
-        const sp = join(resolve(opts.semanticMasks), `${stem}.png`);
-        const raw = loadMap(sp, '--semantic-masks', intr.w, intr.h);
-        sem = toSemanticIds(sp, '--semantic-masks', raw, intr.w, new Set([0, 1]), new Set([255, 65535]));
-      } else {
-        sem = inst.map((v) => (v > 0 ? 1 : 0));
-      }
-      maps.semantic_file_path = writeMap(out, `segments/semantic/${stem}.png`, intr.w, intr.h, sem);
-    }
+    importMasks(opts, out, stem, intr.w, intr.h, maps);
     const filePath = copyInto(imgPath, out, `images/${stem}${ext}`);
     frames.push({ filePath, c2w, split, maps, intrinsics: intr });
   }
-  if (opts.masks === undefined) {
-    notes.push(
-      'no per-view masks: the scene has images and poses only. Add 2D instance masks (one PNG per image, ' +
-        'named by image stem) with --masks DIR, or run a 2D segmenter on the scene, before training.',
-    );
-  }
+  if (opts.masks === undefined) notes.push(NO_MASKS_NOTE);
   const extra: Json = {};
   const scale = json.depth_unit_scale_factor ?? json.integer_depth_scale;
   if (typeof scale === 'number' && scale > 0) extra.depth_unit_scale_factor = scale;
