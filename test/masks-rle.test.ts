@@ -45,7 +45,10 @@ test('RLE encode → string → decode round-trips random masks of odd sizes exa
     assert.deepEqual(rleDecode(counts, h, w), mask);
   }
   // Large counts (several 5-bit groups) survive too.
-  for (const counts of [[70000, 3, 12345, 1, 0, 99999], [0, 1 << 20, 5]]) {
+  for (const counts of [
+    [70000, 3, 12345, 1, 0, 99999],
+    [0, 1 << 20, 5],
+  ]) {
     assert.deepEqual(stringToCounts(countsToString(counts)), counts);
   }
 });
