@@ -28,6 +28,19 @@ test('compressed RLE strings match hand-computed characters, negative deltas inc
   assert.match(String(stringToCounts('1 1')), /character 1 \(" "\) is not a COCO RLE character/);
 });
 
+test("the compressed strings equal those COCO's own encoder writes for 5 × 5 squares in a 25 × 25 mask", () => {
+  for (const [lo, want] of [
+    [0, '05d00000000d?'],
+    [5, 'R45d00000000b;'],
+    [20, 'X`05d00000000'],
+  ] as const) {
+    const mask = new Uint8Array(25 * 25);
+    for (let v = lo; v < lo + 5; v++) for (let u = lo; u < lo + 5; u++) mask[v * 25 + u] = 1;
+    assert.equal(countsToString(rleEncode(mask, 25, 25)), want, `square at ${lo}`);
+    assert.deepEqual(rleDecode(stringToCounts(want) as number[], 25, 25), mask);
+  }
+});
+
 test('RLE encode → string → decode round-trips random masks of odd sizes exactly', () => {
   const rng = new Rng(7);
   for (let t = 0; t < 40; t++) {
@@ -63,6 +76,8 @@ test('polygons fill the pixels whose centres are inside: squares, a triangle, cl
   assert.equal(square[5 * w + 6], 1);
   assert.equal(square[6 * w + 6], 0);
   assert.equal(square[2 * w + 7], 0);
+  // A polygon on the image border fills the whole image, as COCO's rasteriser does for [0,0, 0,10, 10,10, 10,0].
+  assert.equal(sum(rasterisePolygons([[0, 0, 0, 10, 10, 10, 10, 0]], 10, 10)), 100);
   // The same square listed clockwise fills the same pixels.
   assert.deepEqual(rasterisePolygons([[2, 2, 2, 6, 7, 6, 7, 2]], w, h), square);
   // Right triangle (0,0), (8,0), (0,8): centres with u + v + 1 < 8, i.e. u + v ≤ 6 → 7·8/2 = 28 pixels.
