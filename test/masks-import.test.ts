@@ -3,15 +3,19 @@
  * masks resolve by score, classes map through the class map, and the scene's other keys survive.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { instanceWarnings } from '../src/data/instance-checks.ts';
 import { readConfidence, readInstances, readSemantics } from '../src/data/maps.ts';
 import { type ImportOptions, importMasks } from '../src/data/masks/import.ts';
 import { countsToString, rleEncode } from '../src/data/masks/rle.ts';
 import { writeGray16, writePng, writeRgb8 } from '../src/data/png.ts';
 import { readScene } from '../src/data/read-scene.ts';
 import { VOID_LABEL } from '../src/data/scene.ts';
+import { parseTrainConfig } from '../src/model/config.ts';
+import { train } from '../src/train/trainer.ts';
+import { TINY_CONFIG } from './helpers/bad-input-fixture.ts';
 import {
   expectedMaps,
   H,
@@ -23,6 +27,7 @@ import {
   W,
   writeMaskScene,
 } from './helpers/mask-scene.ts';
+import { writeTinyScene } from './helpers/tiny-scene.ts';
 
 const CATEGORY: Record<number, number> = { 1: 62, 2: 67, 3: 171 };
 const CATEGORIES = [
@@ -254,4 +259,51 @@ test('a frame without masks is refused naming a few, or written empty with allow
   assert.ok(readSemantics(scene, empty, 'semantic_file_path').every((v) => v === VOID_LABEL));
   assert.ok(readConfidence(scene, empty).every((v) => v === 0));
   assert.ok(readInstances(scene, scene.frames[1]!, 'instance_file_path').some((v) => v === 3));
+});
+
+test('a generated scene’s ground truth exported as COCO RLE imports exactly (up to ids) and trains', async () => {
+  const dir = writeTinyScene({ frames: 4, size: 24 });
+  const scene = readScene(dir);
+  const detections = scene.frames.flatMap((frame) => {
+    const gt = readInstances(scene, frame, 'gt_instance_file_path');
+    return [...new Set(gt)]
+      .filter((id) => id > 0)
+      .map((id) => ({
+        file_name: `${frame.stem}.jpg`,
+        category_id: 1,
+        score: 1 - id / 100,
+        segmentation: {
+          size: [24, 24],
+          counts: countsToString(
+            rleEncode(
+              gt.map((v) => (v === id ? 1 : 0)),
+              24,
+              24,
+            ),
+          ),
+        },
+      }));
+  });
+  const json = writeJson(join(dir, 'preds', 'results.json'), detections);
+  await importMasks(dir, { format: 'coco-instance', input: json, minScore: 0, allowMissing: false });
+  const imported = readScene(dir);
+  for (const frame of imported.frames) {
+    const gt = readInstances(imported, frame, 'gt_instance_file_path');
+    const got = readInstances(imported, frame, 'instance_file_path');
+    const ids = [...new Set(gt)].filter((id) => id > 0).sort((a, b) => a - b);
+    // Scores fall with the GT id, so the imported ids are the GT ids' ranks.
+    assert.deepEqual(
+      got,
+      Uint16Array.from(gt, (v) => (v === 0 ? 0 : ids.indexOf(v) + 1)),
+      frame.stem,
+    );
+    assert.deepEqual(
+      readSemantics(imported, frame, 'semantic_file_path'),
+      readSemantics(imported, frame, 'gt_semantic_file_path'),
+    );
+  }
+  assert.deepEqual(instanceWarnings(imported), []);
+  const run = join(dir, 'run');
+  await train({ sceneDir: dir, runDir: run, config: parseTrainConfig(TINY_CONFIG, 'tiny') });
+  assert.ok(existsSync(join(run, 'checkpoint.bin')));
 });

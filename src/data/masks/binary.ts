@@ -1,9 +1,9 @@
 /**
  * A folder of per-object binary masks: `IN/<view stem>/<k>.png` or `IN/<view stem>/<k>_<class>.png` (k a
  * non-negative integer; a pixel is inside where any colour channel is non-zero), and optionally
- * `IN/<view stem>/scores.json` mapping mask file names to scores (default 1).
+ * `IN/<view stem>/scores.json` mapping mask file names to scores (default 1). Names starting with a dot are skipped.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadImage, requireDir } from '../convert/common.ts';
 import { SceneError } from '../errors.ts';
@@ -32,10 +32,9 @@ function readMaskPng(path: string, frame: FrameSize): Uint8Array {
 
 /** Reads the masks of one view folder. */
 function readViewFolder(dir: string, frame: FrameSize): SourceMask[] {
-  const names = readdirSync(dir).filter((f) => f !== SCORES_FILE);
+  const names = readdirSync(dir).filter((f) => f !== SCORES_FILE && !f.startsWith('.'));
   const scoresPath = join(dir, SCORES_FILE);
-  const scores =
-    names.length < readdirSync(dir).length ? asObject(readJsonFile(scoresPath), scoresPath, 'top level') : {};
+  const scores = existsSync(scoresPath) ? asObject(readJsonFile(scoresPath), scoresPath, 'top level') : {};
   const entries = names.map((f) => {
     const m = MASK_NAME.exec(f);
     if (!m) throw new SceneError(join(dir, f), 'binary mask', 'file name must be <k>.png or <k>_<class>.png');
@@ -57,7 +56,7 @@ function readViewFolder(dir: string, frame: FrameSize): SourceMask[] {
 export function openBinary(dir: string): MaskSource {
   requireDir(dir, 'binary mask folder');
   const views = readdirSync(dir)
-    .filter((f) => statSync(join(dir, f)).isDirectory())
+    .filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isDirectory())
     .sort();
   return {
     names: views,

@@ -15,7 +15,7 @@ import { addMetaFile, emptyMeta } from './coco-meta.ts';
 import { openCocoPanoptic } from './coco-panoptic.ts';
 import { type ClassedMask, mergeMasks, type SegmenterMaps } from './merge.ts';
 import { openSam } from './sam.ts';
-import type { MaskSource } from './source.ts';
+import type { MaskSource, ViewMasks } from './source.ts';
 import { StagedMaps } from './write.ts';
 
 /** The segmenter output formats `clift masks import` reads. */
@@ -96,6 +96,33 @@ function emptyMaps(n: number): SegmenterMaps {
   };
 }
 
+/** What merging one view needs: the class resolver, the score floor, the uncovered class, the running counts. */
+interface ViewEnv {
+  resolver: ClassResolver;
+  minScore: number;
+  uncovered: number;
+  result: ImportResult;
+}
+
+/** One view's maps from its masks: weak ones dropped, classes resolved, overlaps merged by score. */
+function importView(view: ViewMasks, n: number, env: ViewEnv): SegmenterMaps {
+  const classed: ClassedMask[] = [];
+  for (const m of view.masks) {
+    env.result.masks++;
+    if (m.score < env.minScore) {
+      env.result.belowScore++;
+      continue;
+    }
+    const cls = env.resolver.resolve(m.label, view.file);
+    if (cls === null) env.result.dropped++;
+    else classed.push({ pixels: m.pixels, score: m.score, cls });
+  }
+  const merged = mergeMasks(classed, n, env.uncovered, 1, view.file);
+  env.result.instances += merged.counts.instances;
+  env.result.hidden += merged.counts.hidden;
+  return merged.maps;
+}
+
 /** Imports a segmenter's masks into a scene; on any error nothing in the scene is changed. */
 export async function importMasks(sceneDir: string, opts: ImportOptions): Promise<ImportResult> {
   const scene: Scene = readScene(sceneDir);
@@ -121,31 +148,17 @@ export async function importMasks(sceneDir: string, opts: ImportOptions): Promis
     missing: opts.allowMissing ? missing : [],
     unused: source.names.filter((n) => !used.has(n)),
   };
+  const env: ViewEnv = { resolver, minScore: opts.minScore, uncovered, result };
   const staged = new StagedMaps(scene.dir);
   try {
     opts.onProgress?.(0, scene.frames.length);
     for (const frame of scene.frames) {
       const { w, h } = frame.intrinsics;
       const name = match.get(frame)!;
-      let maps = emptyMaps(w * h);
-      if (name !== null) {
-        const view = source.read(name, { stem: frame.stem, w, h });
-        const classed: ClassedMask[] = [];
-        for (const m of view.masks) {
-          result.masks++;
-          if (m.score < opts.minScore) {
-            result.belowScore++;
-            continue;
-          }
-          const cls = resolver.resolve(m.label, view.file);
-          if (cls === null) result.dropped++;
-          else classed.push({ pixels: m.pixels, score: m.score, cls });
-        }
-        const merged = mergeMasks(classed, w * h, uncovered, 1, view.file);
-        maps = merged.maps;
-        result.instances += merged.counts.instances;
-        result.hidden += merged.counts.hidden;
-      }
+      const maps =
+        name === null
+          ? emptyMaps(w * h)
+          : importView(source.read(name, { stem: frame.stem, w, h }), w * h, env);
       Object.assign(frame.maps, staged.write(frame.stem, w, h, maps));
       opts.onProgress?.(frame.index + 1, scene.frames.length, frame.stem);
       await new Promise<void>((resolve) => setImmediate(resolve));
