@@ -186,6 +186,31 @@ const CASES: BadCase[] = [
     error: /bin-name\/0001\/chair\.png: binary mask: file name must be <k>\.png or <k>_<class>\.png/,
   },
   {
+    name: 'a panoptic PNG of the wrong size',
+    args: () => {
+      for (const stem of STEMS) {
+        const h = stem === '0001' ? 20 : H;
+        writeRgb8(join(root, 'pan2', 'q', `${stem}.png`), W, h, new Uint8Array(W * h * 3));
+      }
+      const anns = STEMS.map((stem) => ({ file_name: `${stem}.png`, segments_info: [] }));
+      return imp('--format', 'coco-panoptic', '--in', put('pan2/q.json', { annotations: anns }));
+    },
+    error: /pan2\/q\/0001\.png: panoptic PNG: mask is 32×20 but frame "0001" is 32×24/,
+  },
+  {
+    name: 'a class map whose value is not a class name',
+    args: () =>
+      imp(
+        '--format',
+        'sam',
+        '--in',
+        samFolder('sam-map', () => {}),
+        '--class-map',
+        put('map3.json', { '*': 3 }),
+      ),
+    error: /map3\.json: "\*": must be a scene class name or null, got 3/,
+  },
+  {
     name: 'a panoptic pixel whose segment id segments_info does not list',
     args: () => {
       const rgb = new Uint8Array(W * H * 3);
