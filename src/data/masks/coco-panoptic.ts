@@ -12,7 +12,7 @@ import type { SourceClass } from './class-map.ts';
 import { addMeta, type CocoMeta, categoryClass, readIsThing } from './coco-meta.ts';
 import { asArray, asNumber, asObject, asString, readJsonFile } from './json.ts';
 import type { SourceMask } from './merge.ts';
-import { sizeError } from './segmentation.ts';
+import { type FrameSize, sizeError } from './segmentation.ts';
 import { fileStem, type MaskSource } from './source.ts';
 
 interface Segment {
@@ -52,6 +52,53 @@ function readView(ann: unknown, k: number, file: string, meta: CocoMeta, dir: st
   return { png, field: `${where}.segments_info`, segments };
 }
 
+/** A view's segment ids per pixel, from its RGB-encoded PNG (checked for size and listed ids). */
+function segmentIds(view: PanopticView, frame: FrameSize): Int32Array {
+  const img = loadImage(view.png, 'panoptic PNG');
+  if (img.width !== frame.w || img.height !== frame.h)
+    throw sizeError(view.png, 'panoptic PNG', img.width, img.height, frame);
+  if (img.channels < 3 || img.depth !== 8) {
+    throw new SceneError(
+      view.png,
+      'panoptic PNG',
+      `must be 8-bit RGB, has ${img.channels} channel(s) of ${img.depth} bits`,
+    );
+  }
+  const ids = new Int32Array(frame.w * frame.h);
+  for (let i = 0; i < ids.length; i++) {
+    const p = i * img.channels;
+    const id = img.data[p]! + 256 * img.data[p + 1]! + 65536 * img.data[p + 2]!;
+    if (id !== 0 && !view.segments.has(id)) {
+      throw new SceneError(
+        view.png,
+        view.field,
+        `pixel ${i % frame.w},${Math.floor(i / frame.w)} holds segment id ${id}, which segments_info does not list`,
+      );
+    }
+    ids[i] = id;
+  }
+  return ids;
+}
+
+/** The masks of one panoptic view: each listed segment with at least one pixel. */
+function readPanopticPng(view: PanopticView, frame: FrameSize): SourceMask[] {
+  const ids = segmentIds(view, frame);
+  const area = new Map<number, number>();
+  for (const id of ids) if (id !== 0) area.set(id, (area.get(id) ?? 0) + 1);
+  const slots = new Map<number, { list: Int32Array; fill: number }>();
+  for (const [id, count] of area) slots.set(id, { list: new Int32Array(count), fill: 0 });
+  for (let i = 0; i < ids.length; i++) {
+    const slot = slots.get(ids[i]!);
+    if (slot) slot.list[slot.fill++] = i;
+  }
+  const masks: SourceMask[] = [];
+  for (const [id, seg] of view.segments) {
+    const slot = slots.get(id);
+    if (slot) masks.push({ pixels: slot.list, score: seg.score, label: seg.label });
+  }
+  return masks;
+}
+
 /** Opens a COCO panoptic JSON (plus the categories / images of `meta`). */
 export function openCocoPanoptic(file: string, meta: CocoMeta): MaskSource {
   const json = asObject(readJsonFile(file), file, 'top level');
@@ -70,44 +117,7 @@ export function openCocoPanoptic(file: string, meta: CocoMeta): MaskSource {
     uncovered: 'void',
     read(name, frame) {
       const view = views.get(name)!;
-      const img = loadImage(view.png, 'panoptic PNG');
-      if (img.width !== frame.w || img.height !== frame.h)
-        throw sizeError(view.png, 'panoptic PNG', img.width, img.height, frame);
-      if (img.channels < 3 || img.depth !== 8)
-        throw new SceneError(
-          view.png,
-          'panoptic PNG',
-          `must be 8-bit RGB, has ${img.channels} channel(s) of ${img.depth} bits`,
-        );
-      const n = frame.w * frame.h;
-      const ids = new Int32Array(n);
-      const area = new Map<number, number>();
-      for (let i = 0; i < n; i++) {
-        const p = i * img.channels;
-        const id = img.data[p]! + 256 * img.data[p + 1]! + 65536 * img.data[p + 2]!;
-        ids[i] = id;
-        if (id === 0) continue;
-        if (!view.segments.has(id)) {
-          throw new SceneError(
-            view.png,
-            view.field,
-            `pixel ${i % frame.w},${Math.floor(i / frame.w)} holds segment id ${id}, which segments_info does not list`,
-          );
-        }
-        area.set(id, (area.get(id) ?? 0) + 1);
-      }
-      const pixels = new Map<number, { list: Int32Array; fill: number }>();
-      for (const [id, count] of area) pixels.set(id, { list: new Int32Array(count), fill: 0 });
-      for (let i = 0; i < n; i++) {
-        const slot = pixels.get(ids[i]!);
-        if (slot) slot.list[slot.fill++] = i;
-      }
-      const masks: SourceMask[] = [];
-      for (const [id, seg] of view.segments) {
-        const slot = pixels.get(id);
-        if (slot) masks.push({ pixels: slot.list, score: seg.score, label: seg.label });
-      }
-      return { file: view.png, masks };
+      return { file: view.png, masks: readPanopticPng(view, frame) };
     },
   };
 }
