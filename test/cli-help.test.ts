@@ -17,10 +17,16 @@ function helpOf(cmd: Command): string {
 }
 
 const program = await makeProgram();
+/** Every command that runs, by its full name: a group's subcommands (`masks import`) instead of the group. */
+const runnable: [string, Command][] = program.commands.flatMap((c): [string, Command][] =>
+  c.commands.length > 0
+    ? c.commands.map((s): [string, Command] => [`${c.name()} ${s.name()}`, s])
+    : [[c.name(), c]],
+);
 
 test('every subcommand’s --help ends with an example, marks required options and shows defaults one way', () => {
-  assert.equal(program.commands.length, 9);
-  for (const cmd of program.commands) {
+  assert.equal(program.commands.length, 10);
+  for (const cmd of [...program.commands, ...runnable.map(([, c]) => c)]) {
     const help = helpOf(cmd);
     const lines = help.trimEnd().split('\n');
     assert.match(lines.at(-1)!, /^ {2}\$ clift /, `${cmd.name()}: last line is not an example`);
@@ -47,13 +53,13 @@ test('--eps and --bandwidth say which cluster method they apply to; run lists it
 
 test('the README command table lists exactly the flags of each command’s --help', () => {
   const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-  for (const cmd of program.commands) {
-    const row = readme.split('\n').find((l) => l.startsWith(`| \`clift ${cmd.name()} `));
-    assert.ok(row, `README has a row for ${cmd.name()}`);
+  for (const [name, cmd] of runnable) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| \`clift ${name} `));
+    assert.ok(row, `README has a row for ${name}`);
     const cell = row!.slice(0, row!.indexOf('` |'));
     const inReadme = [...new Set(cell.match(/--[a-z][a-z0-9-]*/g) ?? [])].sort();
     const inHelp = cmd.options.map((o) => o.long!).sort();
-    assert.deepEqual(inReadme, inHelp, `README row of clift ${cmd.name()}`);
+    assert.deepEqual(inReadme, inHelp, `README row of clift ${name}`);
   }
 });
 

@@ -14,6 +14,7 @@ export const COMMANDS: [string, () => Promise<Register>][] = [
   ['eval', async () => (await import('./eval.ts')).registerEval],
   ['run', async () => (await import('./run.ts')).registerRun],
   ['convert', async () => (await import('./convert.ts')).registerConvert],
+  ['masks', async () => (await import('./masks.ts')).registerMasks],
   ['view', async () => (await import('./view.ts')).registerView],
 ];
 

@@ -15,7 +15,7 @@ export function instanceWarnings(scene: Scene): string[] {
   const withMaps = train.filter((f) => f.maps.instance_file_path !== undefined);
   if (withMaps.length === 0) {
     warnings.push(
-      `${file}: no training frame has instance_file_path (2D segmenter maps): only geometry and colour can be learnt; run clift segment2d or convert with --masks`,
+      `${file}: no training frame has instance_file_path (2D segmenter maps): only geometry and colour can be learnt; run clift segment2d, clift masks import or convert with --masks`,
     );
     return warnings;
   }

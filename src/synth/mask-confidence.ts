@@ -16,9 +16,5 @@ export function confidenceMap(map: LabelMap, perLabel: Float32Array, bandPx: num
   return out;
 }
 
-/** Confidence in [0, 1] as the uint16 values of a confidence PNG (value / 65535). */
-export function confidenceToUint16(conf: Float32Array): Uint16Array {
-  const out = new Uint16Array(conf.length);
-  for (let i = 0; i < conf.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, conf[i]!)) * 65535);
-  return out;
-}
+/** How a confidence map is stored (one writer for the simulated and the imported segmenter). */
+export { confidenceToUint16 } from '../data/masks/write.ts';

@@ -2,15 +2,14 @@
  * A simulated 2D instance segmenter: from a scene's ground-truth maps it writes per-view instance,
  * semantic and confidence maps with fresh ids in every view and detector-like noise.
  */
-import { join } from 'node:path';
 import type { ProgressFn } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { readInstances, readSemantics } from '../data/maps.ts';
-import { writeGray16 } from '../data/png.ts';
+import { writeSegmenterMaps } from '../data/masks/write.ts';
 import { readScene } from '../data/read-scene.ts';
 import { type SemanticClass, VOID_LABEL } from '../data/scene.ts';
 import { sceneToJson, writeTransforms } from '../data/write-scene.ts';
-import { confidenceMap, confidenceToUint16 } from './mask-confidence.ts';
+import { confidenceMap } from './mask-confidence.ts';
 import { NOISE_LEVELS, type NoiseLevel, type NoiseName } from './mask-levels.ts';
 import {
   dilate,
@@ -260,14 +259,7 @@ export async function simulateSegmenter(sceneDir: string, opts: SegmenterOptions
           : readSemantics(scene, frame, 'gt_semantic_file_path'),
     };
     const view = simulateView(gt, scene.classes, level, new Rng(opts.seed).fork(frame.index));
-    const paths = {
-      instance_file_path: `segments/instance/${frame.stem}.png`,
-      semantic_file_path: `segments/semantic/${frame.stem}.png`,
-      confidence_file_path: `segments/confidence/${frame.stem}.png`,
-    } as const;
-    writeGray16(join(scene.dir, paths.instance_file_path), w, h, view.instance);
-    writeGray16(join(scene.dir, paths.semantic_file_path), w, h, view.semantic);
-    writeGray16(join(scene.dir, paths.confidence_file_path), w, h, confidenceToUint16(view.confidence));
+    const paths = writeSegmenterMaps(scene.dir, frame.stem, w, h, view);
     Object.assign(frame.maps, paths);
     opts.onProgress?.(frame.index + 1, total, frame.stem);
     await new Promise<void>((resolve) => setImmediate(resolve));
