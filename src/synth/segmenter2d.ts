@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import type { ProgressFn } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { readInstances, readSemantics } from '../data/maps.ts';
-import { writeGray16 } from '../data/png.ts';
+import { writeFileAtomic } from '../data/png.ts';
 import { readScene } from '../data/read-scene.ts';
 import { type SemanticClass, VOID_LABEL } from '../data/scene.ts';
 import { sceneToJson, writeTransforms } from '../data/write-scene.ts';
-import { confidenceMap, confidenceToUint16 } from './mask-confidence.ts';
+import { confidenceMap } from './mask-confidence.ts';
 import { NOISE_LEVELS, type NoiseLevel, type NoiseName } from './mask-levels.ts';
 import {
   dilate,
@@ -22,6 +22,7 @@ import {
   splitByLine,
   touchingPairs,
 } from './mask-noise.ts';
+import { encodeSegmenterView, segmenterPaths } from './segmenter-files.ts';
 
 export { NOISE_LEVELS, NOISE_NAMES, type NoiseLevel, type NoiseName } from './mask-levels.ts';
 
@@ -260,15 +261,9 @@ export async function simulateSegmenter(sceneDir: string, opts: SegmenterOptions
           : readSemantics(scene, frame, 'gt_semantic_file_path'),
     };
     const view = simulateView(gt, scene.classes, level, new Rng(opts.seed).fork(frame.index));
-    const paths = {
-      instance_file_path: `segments/instance/${frame.stem}.png`,
-      semantic_file_path: `segments/semantic/${frame.stem}.png`,
-      confidence_file_path: `segments/confidence/${frame.stem}.png`,
-    } as const;
-    writeGray16(join(scene.dir, paths.instance_file_path), w, h, view.instance);
-    writeGray16(join(scene.dir, paths.semantic_file_path), w, h, view.semantic);
-    writeGray16(join(scene.dir, paths.confidence_file_path), w, h, confidenceToUint16(view.confidence));
-    Object.assign(frame.maps, paths);
+    for (const [rel, bytes] of encodeSegmenterView(frame.stem, w, h, view))
+      writeFileAtomic(join(scene.dir, rel), bytes);
+    Object.assign(frame.maps, segmenterPaths(frame.stem));
     opts.onProgress?.(frame.index + 1, total, frame.stem);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
