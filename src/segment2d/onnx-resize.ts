@@ -36,6 +36,10 @@ export function resizeBilinear(
   channel = 0,
 ): Float32Array {
   const out = new Float32Array(dw * dh);
+  if (sw === dw && sh === dh) {
+    for (let i = 0; i < out.length; i++) out[i] = src[i * channels + channel]!;
+    return out;
+  }
   const xs = taps(sw, dw);
   const ys = taps(sh, dh);
   for (let y = 0; y < dh; y++) {
@@ -46,10 +50,12 @@ export function resizeBilinear(
       const c0 = xs.lo[x]!;
       const c1 = xs.hi[x]!;
       const tx = xs.t[x]!;
-      const at = (p: number): number => src[p * channels + channel]!;
-      const top = at(r0 + c0) + tx * (at(r0 + c1) - at(r0 + c0));
-      const bottom = at(r1 + c0) + tx * (at(r1 + c1) - at(r1 + c0));
-      out[y * dw + x] = top + ty * (bottom - top);
+      const a = src[(r0 + c0) * channels + channel]!;
+      const b = src[(r0 + c1) * channels + channel]!;
+      const c = src[(r1 + c0) * channels + channel]!;
+      const d = src[(r1 + c1) * channels + channel]!;
+      const top = a + tx * (b - a);
+      out[y * dw + x] = top + ty * (c + tx * (d - c) - top);
     }
   }
   return out;
