@@ -70,6 +70,17 @@ export function imageTensorData(
   return out;
 }
 
+/** Refuses an --input-size that differs from the model's fixed input size. */
+function checkInputSize(input: ModelInput, opts: OnnxSegmenterOptions): ModelInput {
+  const { fixed } = input;
+  if (fixed && opts.inputSize !== undefined && (fixed.w !== opts.inputSize || fixed.h !== opts.inputSize)) {
+    throw new Error(
+      `--input-size ${opts.inputSize}: the model's input "${input.name}" is fixed at ${fixed.w}×${fixed.h} (${opts.model})`,
+    );
+  }
+  return input;
+}
+
 /** Runs the model on one frame and returns its output tensors. */
 async function infer(
   ort: OrtModule,
@@ -107,16 +118,7 @@ export async function runOnnxSegmenter(
   const files: [string, Uint8Array][] = [];
   let instances = 0;
   try {
-    const input = checkModelIo(session, opts.model);
-    if (
-      input.fixed &&
-      opts.inputSize !== undefined &&
-      (input.fixed.w !== opts.inputSize || input.fixed.h !== opts.inputSize)
-    ) {
-      throw new Error(
-        `--input-size ${opts.inputSize}: the model's input "${input.name}" is fixed at ${input.fixed.w}×${input.fixed.h} (${opts.model})`,
-      );
-    }
+    const input = checkInputSize(checkModelIo(session, opts.model), opts);
     const total = scene.frames.length;
     opts.onProgress?.(0, total);
     for (const frame of scene.frames) {
