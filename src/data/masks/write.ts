@@ -5,7 +5,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fsError } from '../../core/fs-error.ts';
-import { ensureFolder, writeGray16 } from '../png.ts';
+import { encodePng, ensureFolder, writeGray16 } from '../png.ts';
 import type { SegmenterMaps } from './merge.ts';
 
 /** The transforms.json keys of the segmenter maps and their paths for a frame stem. */
@@ -29,6 +29,22 @@ export function confidenceToUint16(conf: Float32Array): Uint16Array {
   const out = new Uint16Array(conf.length);
   for (let i = 0; i < conf.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, conf[i]!)) * 65535);
   return out;
+}
+
+/** One view's maps as 16-bit PNG bytes (instance ids, class ids, confidence × 65535), keyed by relative path. */
+export function encodeSegmenterMaps(
+  stem: string,
+  w: number,
+  h: number,
+  maps: SegmenterMaps,
+): [string, Uint8Array][] {
+  const p = segmenterPaths(stem);
+  const gray16 = (data: Uint16Array) => encodePng({ width: w, height: h, channels: 1, depth: 16, data });
+  return [
+    [p.instance_file_path, gray16(maps.instance)],
+    [p.semantic_file_path, gray16(maps.semantic)],
+    [p.confidence_file_path, gray16(confidenceToUint16(maps.confidence))],
+  ];
 }
 
 /** Writes one view's segmenter maps under `dir` and returns their relative paths. */
