@@ -275,7 +275,9 @@ Candidate firstAt(const Share& sh, double w) {
 void mutualReachabilityMst(const float* x, int n, int d, const double* coreSq, int32_t* outLo, int32_t* outHi,
                            double* outW, int threads) {
   if (n < 2) return;
-  const int nt = std::max(1, std::min(threads, n - 1));
+  // Threads meet at a barrier once per step; below ~10⁶ coordinates a step is too short to pay for it (and on a
+  // busy machine a barrier can wait a whole time slice for the other thread).
+  const int nt = static_cast<int64_t>(n) * d < 1000000 ? 1 : std::max(1, std::min(threads, n - 1));
   std::vector<Candidate> found(2 * static_cast<size_t>(nt));
 #pragma omp parallel num_threads(nt)
   {
