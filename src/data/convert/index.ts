@@ -3,14 +3,16 @@ import type { ConvertResult } from './common.ts';
 import { convertMessyRooms } from './messy-rooms.ts';
 import { convertNerfstudio, type NerfstudioOptions } from './nerfstudio.ts';
 import { convertPanopticLifting } from './panoptic-lifting.ts';
+import { convertRgbd, type RgbdOptions } from './rgbd.ts';
 
 export type { ConvertOptions, ConvertResult } from './common.ts';
 export { convertMessyRooms } from './messy-rooms.ts';
 export { convertNerfstudio, type NerfstudioOptions } from './nerfstudio.ts';
 export { convertPanopticLifting } from './panoptic-lifting.ts';
+export { convertRgbd, type RgbdOptions } from './rgbd.ts';
 
 /** The source layouts `clift convert` reads. */
-export const CONVERT_FORMATS = ['panoptic-lifting', 'messy-rooms', 'nerfstudio'] as const;
+export const CONVERT_FORMATS = ['panoptic-lifting', 'messy-rooms', 'nerfstudio', 'rgbd'] as const;
 export type ConvertFormat = (typeof CONVERT_FORMATS)[number];
 
 /** Whether a string names a supported source layout. */
@@ -23,8 +25,17 @@ export async function convertScene(
   format: ConvertFormat,
   inDir: string,
   outDir: string,
-  opts: NerfstudioOptions = {},
+  opts: NerfstudioOptions & RgbdOptions = {},
 ): Promise<ConvertResult> {
+  if (format !== 'rgbd') {
+    for (const [key, flag] of [
+      ['stride', '--stride'],
+      ['size', '--size'],
+      ['testEvery', '--test-every'],
+    ] as const) {
+      if (opts[key] !== undefined) throw new Error(`${flag} applies to --from rgbd only`);
+    }
+  }
   if (format !== 'nerfstudio' && (opts.masks !== undefined || opts.semanticMasks !== undefined)) {
     throw new Error(
       `--masks and --semantic-masks apply to --from nerfstudio only (${format} scenes bring their own masks)`,
@@ -37,5 +48,7 @@ export async function convertScene(
       return convertMessyRooms(inDir, outDir, opts);
     case 'nerfstudio':
       return convertNerfstudio(inDir, outDir, opts);
+    case 'rgbd':
+      return convertRgbd(inDir, outDir, opts);
   }
 }
