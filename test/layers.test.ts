@@ -19,6 +19,7 @@ const LAYERS = [
   'export',
   'infer',
   'synth',
+  'segment2d',
   'viewer',
   'cli',
 ];
