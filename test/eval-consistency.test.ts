@@ -149,10 +149,11 @@ test('clift eval --consistency prints the score and writes it into the metrics J
   const json = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(json.consistency, 100);
   assert.ok(json.consistency_checked > 0);
+  assert.equal(json.psnr, null, "no renders, no PSNR");
   const bad = await runCli(['eval', '--scene', dir, '--pred', join(pred, 'gt'), '--pairs', '2']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--pairs and --max-offset apply to --consistency only/);
   const missing = await runCli(['eval', '--consistency', '--scene', dir, '--pred', join(dir, 'nope')]);
   assert.notEqual(missing.code, 0);
-  assert.match(missing.stderr, /nope.*missing prediction/);
+  assert.match(missing.stderr, /nope: prediction folder: does not exist/);
 });

@@ -2,14 +2,18 @@
  * A ground-truth-free score of multi-view label consistency: pixels are carried into nearby views with the
  * scene's depth and poses, and the score is how often they land on the same instance id there.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProgressFn } from '../core/progress.ts';
 import { SceneError } from '../data/errors.ts';
-import { readDepth } from '../data/maps.ts';
+import { readDepth, readRgb } from '../data/maps.ts';
 import { readScene } from '../data/read-scene.ts';
 import { type Frame, framesOf, type Scene, type Split } from '../data/scene.ts';
 import { DEPTH_TOLERANCE } from './baselines/depth-points.ts';
 import { correspondences, type DepthView } from './correspondence.ts';
+import { PSNR_CAP } from './evaluate.ts';
 import { readPrediction } from './prediction.ts';
+import { psnr } from './psnr.ts';
 
 /** Options of the consistency score. */
 export interface ConsistencyOptions {
@@ -43,6 +47,8 @@ export interface ConsistencyMetrics {
   consistency_checked: number | null;
   /** Share of checked pixels with an id on at least one side (the rest, id 0 on both, are not scored). */
   consistency_labelled: number | null;
+  /** Mean PSNR (dB) of the prediction's renders against the photos, when the folder has rgb/ (clift's does). */
+  psnr: number | null;
   n_frames: number;
   n_pairs: number;
   pairs_per_view: number;
@@ -122,8 +128,15 @@ function medianDepth(depths: Float32Array[]): number {
   return xs[xs.length >> 1]!;
 }
 
-function loadViews(scene: Scene, predDir: string, frames: Frame[]): LabelledDepthView[] {
-  return frames.map((frame) => {
+/** The split's views with their depth and predicted ids, and the PSNR of each render where the folder has them. */
+function loadViews(
+  scene: Scene,
+  predDir: string,
+  frames: Frame[],
+): { views: LabelledDepthView[]; psnrs: number[] } {
+  const withRgb = existsSync(join(predDir, 'rgb'));
+  const psnrs: number[] = [];
+  const views = frames.map((frame) => {
     if (frame.maps.depth_file_path === undefined) {
       throw new SceneError(
         scene.transformsPath,
@@ -131,8 +144,15 @@ function loadViews(scene: Scene, predDir: string, frames: Frame[]): LabelledDept
         'missing: the consistency score carries pixels between views with depth',
       );
     }
-    return { frame, depth: readDepth(scene, frame), ids: readPrediction(predDir, frame).instance };
+    const pred = readPrediction(predDir, frame);
+    if (withRgb) {
+      if (!pred.rgb)
+        throw new SceneError(join(predDir, 'rgb'), 'rgb', `missing render for frame "${frame.stem}"`);
+      psnrs.push(Math.min(PSNR_CAP, psnr(pred.rgb, readRgb(scene, frame))));
+    }
+    return { frame, depth: readDepth(scene, frame), ids: pred.instance };
   });
+  return { views, psnrs };
 }
 
 const pct = (num: number, den: number): number | null =>
@@ -155,8 +175,9 @@ export function evaluateConsistency(
       `the ${opts.split} split has ${frames.length} frame(s); consistency needs two`,
     );
   }
+  if (!existsSync(predDir)) throw new SceneError(predDir, 'prediction folder', 'does not exist');
   const tolerance = opts.tolerance ?? DEPTH_TOLERANCE;
-  const views = loadViews(scene, predDir, frames);
+  const { views, psnrs } = loadViews(scene, predDir, frames);
   const neighbours = nearestViews(frames, opts.pairs, medianDepth(views.map((v) => v.depth)));
   const total: PairCounts = { pixels: 0, checked: 0, labelled: 0, agree: 0 };
   let pairs = 0;
@@ -176,6 +197,8 @@ export function evaluateConsistency(
     consistency: pct(total.agree, total.labelled),
     consistency_checked: pct(total.checked, total.pixels),
     consistency_labelled: pct(total.labelled, total.checked),
+    psnr:
+      psnrs.length === 0 ? null : Math.round((psnrs.reduce((a, b) => a + b, 0) / psnrs.length) * 1e4) / 1e4,
     n_frames: frames.length,
     n_pairs: pairs,
     pairs_per_view: opts.pairs,
@@ -191,6 +214,9 @@ export function formatConsistency(m: ConsistencyMetrics): string {
     `consistency          ${f(m.consistency)}  (labelled pixels landing on their own id in a nearby view)`,
     `checked              ${f(m.consistency_checked)}  (pixels with depth, in view and unoccluded there)`,
     `labelled             ${f(m.consistency_labelled)}  (checked pixels with an id on either side)`,
+    ...(m.psnr === null
+      ? []
+      : [`PSNR                 ${m.psnr.toFixed(2)} dB  (renders against the photos)`]),
     `frames / pairs       ${m.n_frames} / ${m.n_pairs}  (${m.pairs_per_view} nearest views each, offset ${m.max_offset} px)`,
   ].join('\n');
 }
