@@ -122,6 +122,11 @@ test('generated scene: ground truth scores 100, the raw segmenter low, point-clo
     cloud.consistency! < gt0.consistency! - 15,
     `cloud ${cloud.consistency} vs gt ${gt0.consistency}`,
   );
+  // Tracking only renames a view's segments: against the 2D segmenter maps per frame both score 100.
+  assert.equal(none.segmenter_pq, 100);
+  assert.equal(cloud.segmenter_pq, 100);
+  assert.ok(gt0.segmenter_pq! < 100);
+  assert.ok(cloud.instances < none.instances, `${cloud.instances} tracks vs ${none.instances} raw ids`);
   // Which pixels can be checked depends on depth and poses only.
   assert.equal(none.consistency_checked, gt0.consistency_checked);
   assert.ok(gt0.consistency_checked! > 20 && gt0.consistency_checked! < 100);

@@ -6,12 +6,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressFn } from '../core/progress.ts';
 import { SceneError } from '../data/errors.ts';
-import { readDepth, readRgb } from '../data/maps.ts';
+import { readDepth, readInstances, readRgb, readSemantics } from '../data/maps.ts';
 import { readScene } from '../data/read-scene.ts';
 import { type Frame, framesOf, type Scene, type Split } from '../data/scene.ts';
 import { DEPTH_TOLERANCE } from './baselines/depth-points.ts';
 import { correspondences, type DepthView } from './correspondence.ts';
-import { PSNR_CAP } from './evaluate.ts';
+import { classKinds, PSNR_CAP } from './evaluate.ts';
+import type { LabelPair } from './labels.ts';
+import { perFramePanopticQuality } from './panoptic-quality.ts';
 import { readPrediction } from './prediction.ts';
 import { psnr } from './psnr.ts';
 
@@ -47,6 +49,14 @@ export interface ConsistencyMetrics {
   consistency_checked: number | null;
   /** Share of checked pixels with an id on at least one side (the rest, id 0 on both, are not scored). */
   consistency_labelled: number | null;
+  /**
+   * Per-frame PQ of the prediction against the scene's own 2D segmenter maps (100 for the raw masks): how much of
+   * the within-view segmentation a prediction keeps, so that one id for everything, which would be perfectly
+   * consistent, shows as a low value here. Null when the frames have no segmenter maps.
+   */
+  segmenter_pq: number | null;
+  /** Distinct non-zero instance ids over the split's frames. */
+  instances: number;
   /** Mean PSNR (dB) of the prediction's renders against the photos, when the folder has rgb/ (clift's does). */
   psnr: number | null;
   n_frames: number;
@@ -133,9 +143,10 @@ function loadViews(
   scene: Scene,
   predDir: string,
   frames: Frame[],
-): { views: LabelledDepthView[]; psnrs: number[] } {
+): { views: LabelledDepthView[]; psnrs: number[]; pairs: LabelPair[] } {
   const withRgb = existsSync(join(predDir, 'rgb'));
   const psnrs: number[] = [];
+  const pairs: LabelPair[] = [];
   const views = frames.map((frame) => {
     if (frame.maps.depth_file_path === undefined) {
       throw new SceneError(
@@ -150,13 +161,24 @@ function loadViews(
         throw new SceneError(join(predDir, 'rgb'), 'rgb', `missing render for frame "${frame.stem}"`);
       psnrs.push(Math.min(PSNR_CAP, psnr(pred.rgb, readRgb(scene, frame))));
     }
+    if (frame.maps.instance_file_path !== undefined && frame.maps.semantic_file_path !== undefined) {
+      pairs.push({
+        predSemantic: pred.semantic,
+        predInstance: pred.instance,
+        gtSemantic: readSemantics(scene, frame, 'semantic_file_path'),
+        gtInstance: readInstances(scene, frame, 'instance_file_path'),
+      });
+    }
     return { frame, depth: readDepth(scene, frame), ids: pred.instance };
   });
-  return { views, psnrs };
+  return { views, psnrs, pairs: pairs.length === frames.length ? pairs : [] };
 }
 
-const pct = (num: number, den: number): number | null =>
-  den > 0 ? Math.round((num / den) * 1e6) / 1e4 : null;
+/** A ratio as a percentage with 4 decimals, null when undefined. */
+const pct = (num: number, den: number): number | null => {
+  const r = num / den;
+  return den > 0 && Number.isFinite(r) ? Math.round(r * 1e6) / 1e4 : null;
+};
 
 /** Scores the instance maps of a prediction folder for cross-view consistency on a scene's depth and poses. */
 export function evaluateConsistency(
@@ -177,7 +199,10 @@ export function evaluateConsistency(
   }
   if (!existsSync(predDir)) throw new SceneError(predDir, 'prediction folder', 'does not exist');
   const tolerance = opts.tolerance ?? DEPTH_TOLERANCE;
-  const { views, psnrs } = loadViews(scene, predDir, frames);
+  const { views, psnrs, pairs: segmenterPairs } = loadViews(scene, predDir, frames);
+  const ids = new Set<number>();
+  for (const v of views) for (const id of v.ids) ids.add(id);
+  ids.delete(0);
   const neighbours = nearestViews(frames, opts.pairs, medianDepth(views.map((v) => v.depth)));
   const total: PairCounts = { pixels: 0, checked: 0, labelled: 0, agree: 0 };
   let pairs = 0;
@@ -197,6 +222,9 @@ export function evaluateConsistency(
     consistency: pct(total.agree, total.labelled),
     consistency_checked: pct(total.checked, total.pixels),
     consistency_labelled: pct(total.labelled, total.checked),
+    segmenter_pq:
+      segmenterPairs.length === 0 ? null : pct(perFramePanopticQuality(segmenterPairs, classKinds(scene)), 1),
+    instances: ids.size,
     psnr:
       psnrs.length === 0 ? null : Math.round((psnrs.reduce((a, b) => a + b, 0) / psnrs.length) * 1e4) / 1e4,
     n_frames: frames.length,
@@ -214,6 +242,8 @@ export function formatConsistency(m: ConsistencyMetrics): string {
     `consistency          ${f(m.consistency)}  (labelled pixels landing on their own id in a nearby view)`,
     `checked              ${f(m.consistency_checked)}  (pixels with depth, in view and unoccluded there)`,
     `labelled             ${f(m.consistency_labelled)}  (checked pixels with an id on either side)`,
+    `instances            ${m.instances}`,
+    `segmenter PQ         ${m.segmenter_pq === null ? '—' : m.segmenter_pq.toFixed(2)}  (per-frame PQ against the scene's 2D segmenter maps)`,
     ...(m.psnr === null
       ? []
       : [`PSNR                 ${m.psnr.toFixed(2)} dB  (renders against the photos)`]),
