@@ -154,7 +154,7 @@ test('clift eval --consistency prints the score and writes it into the metrics J
   const json = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(json.consistency, 100);
   assert.ok(json.consistency_checked > 0);
-  assert.equal(json.psnr, null, "no renders, no PSNR");
+  assert.equal(json.psnr, null, 'no renders, no PSNR');
   const bad = await runCli(['eval', '--scene', dir, '--pred', join(pred, 'gt'), '--pairs', '2']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--pairs and --max-offset apply to --consistency only/);
