@@ -379,7 +379,7 @@ test('the command line: one error line without a stack trace for bad models and 
   const good = writeModel(dir, 'good', colourModel(THREE));
   const cases: [string[], RegExp][] = [
     [['--onnx', model], /m\.onnx: output "labels": is float32/],
-    [['--onnx', good, '--noise', 'high'], /--noise applies to the simulated segmenter, not to --onnx/],
+    [['--onnx', good, '--noise', 'high'], /--noise applies to --method simulated or graph, not to --onnx/],
     [['--class-map', 'x.json'], /--class-map needs --onnx/],
     [['--onnx', good, '--std', '1,0,1'], /--std must be a number > 0, got "0"/],
     [['--onnx', good, '--input-scale', '2'], /--input-scale must be one of 1, 255, got "2"/],

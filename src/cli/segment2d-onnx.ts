@@ -21,7 +21,7 @@ export interface OnnxFlags {
 
 /** Flags that only the --onnx path reads, and the simulated segmenter's flags it does not. */
 const ONNX_ONLY = ['inputSize', 'scoreThreshold', 'maskThreshold', 'classMap', 'inputScale', 'mean', 'std'];
-const SIMULATED_ONLY = ['noise', 'seed'];
+const SIMULATED_ONLY = ['method', 'noise', 'seed', 'k', 'minSize', 'sigma', 'depthWeight', 'stuffShare'];
 
 const CONTRACT = `
 Model contract (--onnx; onnxruntime-node, CPU):
@@ -79,7 +79,9 @@ export function checkFlagUse(cmd: Command, onnx: boolean): void {
   const wrong = (onnx ? SIMULATED_ONLY : ONNX_ONLY).find(given);
   if (wrong === undefined) return;
   throw new Error(
-    onnx ? `${flag(wrong)} applies to the simulated segmenter, not to --onnx` : `${flag(wrong)} needs --onnx`,
+    onnx
+      ? `${flag(wrong)} applies to --method simulated or graph, not to --onnx`
+      : `${flag(wrong)} needs --onnx`,
   );
 }
 

@@ -4,15 +4,17 @@ import type { ConvertResult } from './common.ts';
 import { convertMessyRooms } from './messy-rooms.ts';
 import { convertNerfstudio } from './nerfstudio.ts';
 import { convertPanopticLifting } from './panoptic-lifting.ts';
+import { convertRgbd, type RgbdOptions } from './rgbd.ts';
 
 export { type ColmapOptions, convertColmap } from './colmap.ts';
 export type { ConvertOptions, ConvertResult } from './common.ts';
 export { convertMessyRooms } from './messy-rooms.ts';
 export { convertNerfstudio, type NerfstudioOptions } from './nerfstudio.ts';
 export { convertPanopticLifting } from './panoptic-lifting.ts';
+export { convertRgbd, type RgbdOptions } from './rgbd.ts';
 
 /** The source layouts `clift convert` reads. */
-export const CONVERT_FORMATS = ['panoptic-lifting', 'messy-rooms', 'nerfstudio', 'colmap'] as const;
+export const CONVERT_FORMATS = ['panoptic-lifting', 'messy-rooms', 'nerfstudio', 'colmap', 'rgbd'] as const;
 export type ConvertFormat = (typeof CONVERT_FORMATS)[number];
 
 /** Whether a string names a supported source layout. */
@@ -25,8 +27,17 @@ export async function convertScene(
   format: ConvertFormat,
   inDir: string,
   outDir: string,
-  opts: ColmapOptions = {},
+  opts: ColmapOptions & RgbdOptions = {},
 ): Promise<ConvertResult> {
+  if (format !== 'rgbd') {
+    for (const [key, flag] of [
+      ['stride', '--stride'],
+      ['size', '--size'],
+      ['testEvery', '--test-every'],
+    ] as const) {
+      if (opts[key] !== undefined) throw new Error(`${flag} applies to --from rgbd only`);
+    }
+  }
   if (
     format !== 'nerfstudio' &&
     format !== 'colmap' &&
@@ -47,5 +58,7 @@ export async function convertScene(
       return convertNerfstudio(inDir, outDir, opts);
     case 'colmap':
       return convertColmap(inDir, outDir, opts);
+    case 'rgbd':
+      return convertRgbd(inDir, outDir, opts);
   }
 }

@@ -1,7 +1,7 @@
 /** Tracking by IoU after depth-aware warping of the previous view's tracked segments into the current view. */
 import type { Frame } from '../../data/scene.ts';
-import { cameraPointToImage, invertRigid } from '../../rays/camera.ts';
-import { cameraDirs, DEPTH_TOLERANCE, matMul4, pixelPoint } from './depth-points.ts';
+import { correspondences } from '../correspondence.ts';
+import { DEPTH_TOLERANCE } from './depth-points.ts';
 import { assignTracks, TrackBook, type Tracker, type TrackInput } from './tracks.ts';
 
 /** A view with its depth and a label map. */
@@ -21,25 +21,8 @@ export function warpLabels(
   dst: { frame: Frame; depth: Float32Array },
   tolerance = DEPTH_TOLERANCE,
 ): Uint16Array {
-  const { w, h } = dst.frame.intrinsics;
-  const si = src.frame.intrinsics;
-  const dirs = cameraDirs(dst.frame.intrinsics);
-  const dstToSrc = matMul4(invertRigid(src.frame.c2w), dst.frame.c2w);
-  const out = new Uint16Array(w * h);
-  for (let i = 0; i < w * h; i++) {
-    const z = dst.depth[i]!;
-    if (!(z > 0)) continue;
-    const p = cameraPointToImage(si, pixelPoint(dirs, i, z, dstToSrc));
-    if (!(p.depth > 0)) continue;
-    const u = Math.floor(p.px);
-    const v = Math.floor(p.py);
-    if (u < 0 || v < 0 || u >= si.w || v >= si.h) continue;
-    const j = v * si.w + u;
-    const sz = src.depth[j]!;
-    if (!(sz > 0) || Math.abs(p.depth - sz) > tolerance * sz) continue;
-    out[i] = src.labels[j]!;
-  }
-  return out;
+  const match = correspondences(dst, src, tolerance);
+  return Uint16Array.from(match, (j) => (j >= 0 ? src.labels[j]! : 0));
 }
 
 /** A tracker matching each view to the previous view's tracks warped into it with depth and poses. */
