@@ -381,7 +381,7 @@ export class NativeBackend implements Backend {
     this.k.coreDistancesSq(a.points, a.n, a.d, a.k, a.out, this.threads);
   }
 
-  /** Prim's mutual-reachability MST, each step's scan split among threads (bit-identical to the reference). */
+  /** Prim's mutual-reachability MST on one thread (bit-identical to the reference). */
   mutualReachabilityMst(a: MutualReachabilityMstArgs): void {
     chk.checkMutualReachabilityMst(a);
     this.k.mutualReachabilityMst(a.points, a.n, a.d, a.coreSq, a.lo, a.hi, a.w2, this.threads);
