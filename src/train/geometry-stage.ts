@@ -88,6 +88,7 @@ export class GeometryStage {
   /** Schedule events, run before the step of each geometry iteration. */
   readonly hooks: StageHook[];
   private adamRes: number;
+  private adamParams: number;
 
   /** `stageIters`: length of the geometry stage, which the upsampling schedule spans. */
   constructor(geometry: TensorfGeometry, views: ViewPixels[], config: TrainConfig, stageIters: number) {
@@ -96,6 +97,7 @@ export class GeometryStage {
     this.pool = new PixelPool(views);
     this.seededFromDepth = geometry.seedOccupancy(views);
     this.adamRes = geometry.res;
+    this.adamParams = geometry.params().length;
     this.adam = this.makeAdam();
     const ups = upsampleSchedule(config, stageIters);
     this.hooks = [
@@ -133,10 +135,15 @@ export class GeometryStage {
     this.syncOptimizer();
   }
 
-  /** Restarts the optimiser if the geometry was resampled behind its back (e.g. by loading a checkpoint). */
+  /**
+   * Restarts the optimiser if the geometry was resampled or lost its background behind its back (e.g. by loading a
+   * checkpoint).
+   */
   syncOptimizer(): void {
-    if (this.adamRes === this.geometry.res) return;
+    const count = this.geometry.params().length;
+    if (this.adamRes === this.geometry.res && this.adamParams === count) return;
     this.adamRes = this.geometry.res;
+    this.adamParams = count;
     this.adam = this.makeAdam();
   }
 
