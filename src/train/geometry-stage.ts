@@ -15,6 +15,24 @@ import { PixelPool } from './pixel-pool.ts';
 
 const OCCUPANCY_EVERY = 100;
 const OCCUPANCY_FROM = 200;
+/**
+ * Without depth seeding the grid starts full and every sample is coloured until the first occupancy pass, ~9× the
+ * samples of a depth-seeded step: the first pass comes at iteration 100 (the field is at ~20 dB by then) and passes
+ * repeat every 50 iterations until OCCUPANCY_FROM (docs/open-scenes.md measures it).
+ */
+const UNSEEDED_OCCUPANCY_FROM = 100;
+const UNSEEDED_OCCUPANCY_EVERY = 50;
+
+/** Whether the occupancy grid is recomputed before iteration `it`. */
+export function occupancyUpdateAt(it: number, seededFromDepth: boolean): boolean {
+  if (seededFromDepth || it >= OCCUPANCY_FROM) return it >= OCCUPANCY_FROM && it % OCCUPANCY_EVERY === 0;
+  return it >= UNSEEDED_OCCUPANCY_FROM && it % UNSEEDED_OCCUPANCY_EVERY === 0;
+}
+
+/** The first iteration with an occupancy pass. */
+function firstOccupancyUpdate(seededFromDepth: boolean): number {
+  return seededFromDepth ? OCCUPANCY_FROM : UNSEEDED_OCCUPANCY_FROM;
+}
 
 /** Losses of one geometry step. */
 export interface GeometryLosses {
@@ -111,7 +129,7 @@ export class GeometryStage {
       {
         name: 'occupancy',
         run: (it) => {
-          if (it >= OCCUPANCY_FROM && it % OCCUPANCY_EVERY === 0) geometry.updateOccupancy();
+          if (occupancyUpdateAt(it, this.seededFromDepth)) geometry.updateOccupancy();
         },
       },
     ];
@@ -157,7 +175,7 @@ export class GeometryStage {
     );
     // While a field without depth seeding is still empty, every sample's weight is below the threshold, so
     // without colouring every sample no colour — and no photometric gradient — would reach the density.
-    const colourEverySample = !this.seededFromDepth && it < OCCUPANCY_FROM;
+    const colourEverySample = !this.seededFromDepth && it < firstOccupancyUpdate(false);
     const r = g.render(rays, { rng, withColor: true, colourEverySample });
     const nR = rays.n;
     const pred = new Float32Array(nR * 3);
