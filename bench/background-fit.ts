@@ -122,5 +122,7 @@ for (const c of [sh(1), sh(2), mlp(4, 32)]) {
   const us = ((performance.now() - t0) * 1000) / n;
   let se = 0;
   for (let i = 0; i < out.length; i++) se += (out[i]! - T[i]!) ** 2;
-  console.log(`${c.name}: PSNR ${(-10 * Math.log10(se / out.length)).toFixed(2)} dB, ${us.toFixed(3)} µs/ray`);
+  console.log(
+    `${c.name}: PSNR ${(-10 * Math.log10(se / out.length)).toFixed(2)} dB, ${us.toFixed(3)} µs/ray`,
+  );
 }
