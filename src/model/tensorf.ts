@@ -69,7 +69,12 @@ export class TensorfGeometry implements Geometry<GeometryRender> {
 
   /** Renders rays (normalised coordinates). */
   render(rays: RayBundle, options: GeometryRenderOptions): GeometryRender {
-    const s = { ...this.settings(), ...(options.colourEverySample ? { weightThreshold: 0 } : {}) };
+    const base = this.settings();
+    const s = {
+      ...base,
+      step: base.step * (options.stepScale ?? 1),
+      ...(options.colourEverySample ? { weightThreshold: 0 } : {}),
+    };
     const bg = options.withColor && this.background ? this.background.forward(rays.dirs, rays.n) : null;
     return renderGeometry(s, rays, {
       withColor: options.withColor,

@@ -22,6 +22,8 @@ const OCCUPANCY_FROM = 200;
  */
 const UNSEEDED_OCCUPANCY_FROM = 100;
 const UNSEEDED_OCCUPANCY_EVERY = 50;
+/** Sample spacing × this during that warm-up: coarse samples for the coarse first shape of the field. */
+const WARMUP_STEP_SCALE = 4;
 
 /** Whether the occupancy grid is recomputed before iteration `it`. */
 export function occupancyUpdateAt(it: number, seededFromDepth: boolean): boolean {
@@ -176,7 +178,12 @@ export class GeometryStage {
     // While a field without depth seeding is still empty, every sample's weight is below the threshold, so
     // without colouring every sample no colour — and no photometric gradient — would reach the density.
     const colourEverySample = !this.seededFromDepth && it < firstOccupancyUpdate(false);
-    const r = g.render(rays, { rng, withColor: true, colourEverySample });
+    const r = g.render(rays, {
+      rng,
+      withColor: true,
+      colourEverySample,
+      ...(colourEverySample ? { stepScale: WARMUP_STEP_SCALE } : {}),
+    });
     const nR = rays.n;
     const pred = new Float32Array(nR * 3);
     for (let i = 0; i < nR; i++) for (let k = 0; k < 3; k++) pred[i * 3 + k] = r.out[i * 4 + k]!;
