@@ -55,6 +55,11 @@ export const TrainConfigSchema = z
       })
       .strict()
       .default({ start: 64, end: 128, densityComponents: 16, appearanceComponents: 48, occupancy: 64 }),
+    /**
+     * What rays see behind the field: `learned`, a colour by direction trained with the photometric loss (open
+     * scenes, sky), or `none`, black (docs/open-scenes.md measures both on closed and open scenes).
+     */
+    background: z.enum(['learned', 'none']).default('learned'),
     /** Samples per grid voxel along a ray. */
     stepRatio: z.number().positive().default(0.5),
     instanceLoss: z.enum(INSTANCE_LOSSES).default('slow-fast'),

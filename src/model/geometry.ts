@@ -14,6 +14,8 @@ export interface GeometryRenderOptions {
   withColor: boolean;
   /** Colour every sample, not only those above the weight threshold (an empty field's early steps). */
   colourEverySample?: boolean;
+  /** Sample spacing as a multiple of the usual (a coarse warm-up of a full occupancy grid); 1 when absent. */
+  stepScale?: number;
 }
 
 /** A render of n rays: per ray [r, g, b, expected t] and opacity, and the samples behind them. */

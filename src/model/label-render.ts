@@ -3,15 +3,18 @@
  * instance embedding composited over each ray's K heaviest samples (the same samples training used).
  */
 import type { ProgressFn } from '../core/progress.ts';
-import type { Frame, Intrinsics } from '../data/scene.ts';
+import { type Frame, type Intrinsics, VOID_LABEL } from '../data/scene.ts';
 import { toLabelBox } from '../fields/label-box.ts';
 import { raysForPixels } from '../rays/ray-bundle.ts';
 import { renderSemantic } from '../render/semantic.ts';
 import { composite } from '../render/volume.ts';
 import { heaviestSamples } from '../render/weighted-samples.ts';
-import type { CliftModel } from './model.ts';
+import { type CliftModel, labelMinOpacity } from './model.ts';
 
-/** A rendered view: per pixel RGB (0–1), ray-distance depth (normalised units), opacity, class, embedding. */
+/**
+ * A rendered view: per pixel RGB (0–1), ray-distance depth (normalised units), opacity, class, embedding. With a
+ * learned background, pixels that mostly see it get class VOID_LABEL and a zero embedding (no label).
+ */
 export interface LabelRender {
   w: number;
   h: number;
@@ -37,6 +40,7 @@ export function renderLabels(
   const C = model.classes;
   const D = model.instance.dim;
   const K = model.k;
+  const minOpacity = labelMinOpacity(model);
   const out: LabelRender = {
     w: intr.w,
     h: intr.h,
@@ -60,6 +64,7 @@ export function renderLabels(
       out.rgb.set(r.out.subarray(j * 4, j * 4 + 3), (p0 + j) * 3);
       out.depth[p0 + j] = r.opacity[j]! > 0 ? r.out[j * 4 + 3]! / r.opacity[j]! : 0;
       out.opacity[p0 + j] = r.opacity[j]!;
+      if (r.opacity[j]! < minOpacity) continue;
       heaviestSamples(r.weighted, j, K, model.geometry.weightThreshold, xyz, weights, j);
     }
     toLabelBox(model.labelBox, xyz, m * K);
@@ -74,7 +79,7 @@ export function renderLabels(
     for (let j = 0; j < m; j++) {
       let best = 0;
       for (let c = 1; c < C; c++) if (sem.probs[j * C + c]! > sem.probs[j * C + best]!) best = c;
-      out.semantic[p0 + j] = best;
+      out.semantic[p0 + j] = r.opacity[j]! < minOpacity ? VOID_LABEL : best;
     }
     out.embedding.set(
       composite(weights, model.instance.fast.forward(xyz, m * K).output, D, rayStart, model.backend),

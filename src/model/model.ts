@@ -18,6 +18,17 @@ import { TensorfGeometry } from './tensorf.ts';
 /** Samples per ray the label fields are trained and rendered on (the heaviest of the geometry's). */
 export const LABEL_SAMPLES = 3;
 
+/**
+ * With a learned background, rays whose opacity ends below this mostly see the background: they get no label when
+ * rendered and give the label fields no target.
+ */
+export const LABEL_MIN_OPACITY = 0.5;
+
+/** The opacity below which a ray of this model carries no label (0 without a background: every ray does). */
+export function labelMinOpacity(model: CliftModel): number {
+  return model.geometry.background ? LABEL_MIN_OPACITY : 0;
+}
+
 /** A clift model. */
 export interface CliftModel {
   norm: Normalization;

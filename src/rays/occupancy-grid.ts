@@ -55,14 +55,38 @@ export class OccupancyGrid {
     return this.setDilated(raw);
   }
 
-  /** Marks exactly the cells containing the given points (n×3), dilated by one cell; returns the occupied fraction. */
-  fromPoints(xyz: Float32Array, n: number): number {
-    const raw = new Uint8Array(this.bits.length);
+  /**
+   * Marks exactly the cells containing the given points (n×3) and the cells set in `extra` (if given), dilated by
+   * one cell; returns the occupied fraction.
+   */
+  fromPoints(xyz: Float32Array, n: number, extra?: Uint8Array): number {
+    const raw = extra ? Uint8Array.from(extra) : new Uint8Array(this.bits.length);
     for (let i = 0; i < n; i++) {
       const c = this.cellOf(xyz[i * 3]!, xyz[i * 3 + 1]!, xyz[i * 3 + 2]!);
       if (c >= 0) raw[c] = 1;
     }
     return this.setDilated(raw);
+  }
+
+  /**
+   * Sets mark[c] = 1 for every cell c the segment o + t·d, t ∈ [t0, t1], passes through (sampled every half cell
+   * of the finest axis, plus both ends).
+   */
+  markSegment(o: ArrayLike<number>, d: ArrayLike<number>, t0: number, t1: number, mark: Uint8Array): void {
+    if (!(t1 >= t0)) return;
+    const cell = Math.min(
+      (this.max[0] - this.min[0]) / this.res,
+      (this.max[1] - this.min[1]) / this.res,
+      (this.max[2] - this.min[2]) / this.res,
+    );
+    const len = Math.hypot(d[0]!, d[1]!, d[2]!) || 1;
+    const step = (0.5 * cell) / len;
+    const steps = Math.ceil((t1 - t0) / step);
+    for (let s = 0; s <= steps; s++) {
+      const t = Math.min(t1, t0 + s * step);
+      const c = this.cellOf(o[0]! + t * d[0]!, o[1]! + t * d[1]!, o[2]! + t * d[2]!);
+      if (c >= 0) mark[c] = 1;
+    }
   }
 
   private setDilated(raw: Uint8Array): number {

@@ -1,4 +1,7 @@
-/** Renders rays through the geometry field: samples, densities, weights, colour, depth and opacity per ray. */
+/**
+ * Renders rays through the geometry field: samples, densities, weights, colour, depth and opacity per ray, with an
+ * optional background colour per ray seen through the transmittance left after the last sample.
+ */
 import type { Rng } from '../core/rng.ts';
 import type { ColorTape, GeometryField } from '../fields/geometry-field.ts';
 import type { OccupancyGrid } from '../rays/occupancy-grid.ts';
@@ -33,8 +36,13 @@ export interface GeometryRender {
   /** Indices of samples that received a colour. */
   selected: Int32Array;
   colorTape: ColorTape | null;
-  /** Per-sample values [r, g, b, t] (zero where not selected). */
+  /**
+   * Per-sample values [r, g, b, t] (colour zero where not selected); with a background b, the colour channels hold
+   * c − b of the sample's ray, so that Σ w (c − b) + b = Σ w c + (1 − Σ w) b is the composite and its backward.
+   */
   values: Float32Array;
+  /** The per-ray background colours (n×3) composited behind the samples and the ray directions, or null. */
+  background: { rgb: Float32Array; dirs: Float32Array } | null;
   /** Per-ray [r, g, b, expected t]. */
   out: Float32Array;
   opacity: Float32Array;
@@ -44,7 +52,7 @@ export interface GeometryRender {
 export function renderGeometry(
   s: GeometryRenderSettings,
   rays: RayBundle,
-  options: { rng?: Rng; withColor: boolean },
+  options: { rng?: Rng; withColor: boolean; background?: Float32Array },
 ): GeometryRender {
   const samples = sampleRays(
     rays,
@@ -84,13 +92,51 @@ export function renderGeometry(
     for (let j = 0; j < m; j++)
       for (let k = 0; k < 3; k++) values[selected[j]! * 4 + k] = colorTape.rgb[j * 3 + k]!;
   }
+  const bg = options.background ?? null;
+  if (bg) subtractBackground(values, samples.rayStart, bg);
   const out = composite(rw.weights, values, 4, samples.rayStart, s.field.backend);
+  if (bg) for (let r = 0; r < rays.n; r++) for (let k = 0; k < 3; k++) out[r * 4 + k]! += bg[r * 3 + k]!;
   const opacity = rw.opacity;
   const weighted = { rayStart: samples.rayStart, weights: rw.weights, positions: grid };
-  return { n: rays.n, samples, weighted, grid, sigma, pre, rw, selected, colorTape, values, out, opacity };
+  return {
+    n: rays.n,
+    samples,
+    weighted,
+    grid,
+    sigma,
+    pre,
+    rw,
+    selected,
+    colorTape,
+    values,
+    background: bg ? { rgb: bg, dirs: rays.dirs } : null,
+    out,
+    opacity,
+  };
 }
 
-/** Accumulates the field's gradients from dOut, the gradient of each ray's [r, g, b, expected t]. */
+/** Subtracts the ray's background colour from the colour channels of every sample of the ray. */
+function subtractBackground(values: Float32Array, rayStart: Int32Array, bg: Float32Array): void {
+  const n = rayStart.length - 1;
+  for (let r = 0; r < n; r++)
+    for (let i = rayStart[r]!; i < rayStart[r + 1]!; i++)
+      for (let k = 0; k < 3; k++) values[i * 4 + k]! -= bg[r * 3 + k]!;
+}
+
+/** Gradient of each ray's background colour (n×3): its share is the transmittance 1 − opacity. */
+export function backgroundGradient(r: GeometryRender, dOut: Float32Array): Float32Array {
+  const d = new Float32Array(r.n * 3);
+  for (let i = 0; i < r.n; i++) {
+    const t = 1 - r.opacity[i]!;
+    for (let k = 0; k < 3; k++) d[i * 3 + k] = t * dOut[i * 4 + k]!;
+  }
+  return d;
+}
+
+/**
+ * Accumulates the field's gradients from dOut, the gradient of each ray's [r, g, b, expected t] (the background's
+ * own gradient is backgroundGradient's).
+ */
 export function renderGeometryBackward(field: GeometryField, r: GeometryRender, dOut: Float32Array): void {
   const dValues = new Float32Array(r.values.length);
   const dSigma = compositeBackward(r.rw, r.values, 4, r.samples.rayStart, dOut, dValues, field.backend);

@@ -1,16 +1,18 @@
 /**
- * The two backdrops of the Messy Rooms-style scenes, `old_room` and `large_corridor`: an empty closed
+ * The backdrops of the Messy Rooms-style scenes, `old_room` and `large_corridor`: an empty closed
  * room around the objects (floor, walls, ceiling, all background id 0) with its own procedural
  * textures and lights. Sizes follow the scene layout so the cameras always stay inside the room.
+ * `open_yard` is old_room with low walls and no ceiling: rays that clear the walls see a sky (a colour
+ * gradient by direction, no depth, ground-truth void), while the objects and cameras stay those of old_room.
  */
 import type { Vec3 } from '../rays/camera.ts';
 import type { SceneLayout } from './layout.ts';
 import { fbm3, hash3, mix, type Rgb, srgbToLinear } from './textures.ts';
 
-export type EnvName = 'old_room' | 'large_corridor';
+export type EnvName = 'old_room' | 'large_corridor' | 'open_yard';
 
 /** Every environment name. */
-export const ENV_NAMES: readonly EnvName[] = ['old_room', 'large_corridor'];
+export const ENV_NAMES: readonly EnvName[] = ['old_room', 'large_corridor', 'open_yard'];
 
 /** Whether a string names an environment. */
 export function isEnvName(name: string): name is EnvName {
@@ -37,13 +39,19 @@ export interface Room {
   height: number;
 }
 
-/** A backdrop: room, lights and ambient light. */
+/** A backdrop: room, lights and ambient light; `open` when the walls are low and there is no ceiling. */
 export interface Environment {
   name: EnvName;
+  /** The room the physics drops the objects into (its full height walls keep them in). */
   room: Room;
   lights: Light[];
   ambient: Rgb;
+  /** Rendered walls end at `wallHeight` and there is no ceiling; rays that hit nothing see the sky. */
+  open?: { wallHeight: number };
 }
+
+/** Height of open_yard's walls at N = 25, metres: below the lowest cameras, so their upper rows see sky. */
+const OPEN_WALL_HEIGHT = 0.35;
 
 const lin = (r: number, g: number, b: number): Rgb => [srgbToLinear(r), srgbToLinear(g), srgbToLinear(b)];
 
@@ -53,10 +61,11 @@ export function makeEnvironment(name: EnvName, layout: SceneLayout): Environment
   const margin = 0.5 * Math.max(1, layout.scale);
   const half = reach + margin;
   const top = layout.shellOuter * Math.sin(layout.elevationMax) + margin;
-  if (name === 'old_room') {
+  if (name === 'old_room' || name === 'open_yard') {
     const room = { halfX: half, halfY: half, height: top * 1.1 };
     return {
       name,
+      ...(name === 'open_yard' ? { open: { wallHeight: OPEN_WALL_HEIGHT * Math.max(1, layout.scale) } } : {}),
       room,
       lights: [
         { position: [0.6 * half, -0.5 * half, 0.7 * room.height], color: [0.95, 0.8, 0.6], shadows: true },
@@ -202,6 +211,24 @@ export function backdropAlbedo(
   z: number,
   out: Rgb,
 ): void {
-  if (name === 'old_room') oldRoom(surface, x, y, z, out);
-  else corridor(surface, x, y, z, out);
+  if (name === 'large_corridor') corridor(surface, x, y, z, out);
+  else oldRoom(surface, x, y, z, out);
+}
+
+// open_yard's sky (sRGB specified, stored linear): ground haze below the horizon, pale at the horizon, deep
+// blue at the zenith, warmer towards the sun.
+const SKY_GROUND = lin(0.42, 0.4, 0.36);
+const SKY_HORIZON = lin(0.86, 0.89, 0.93);
+const SKY_ZENITH = lin(0.3, 0.5, 0.86);
+const SKY_SUN = lin(0.98, 0.86, 0.62);
+const SUN_DIR: Vec3 = [0.55, -0.45, 0.7];
+
+/** Sky colour (linear RGB) seen along unit direction (dx, dy, dz), z up, written into out. */
+export function skyColor(dx: number, dy: number, dz: number, out: Rgb): void {
+  if (dz < 0) mix(SKY_HORIZON, SKY_GROUND, Math.min(1, Math.sqrt(-dz / 0.3)), out);
+  else mix(SKY_HORIZON, SKY_ZENITH, Math.sqrt(dz), out);
+  const l = Math.hypot(SUN_DIR[0], SUN_DIR[1], SUN_DIR[2]);
+  const cos = (dx * SUN_DIR[0] + dy * SUN_DIR[1] + dz * SUN_DIR[2]) / l;
+  const glow = 0.35 * Math.max(0, cos) ** 3;
+  for (let k = 0; k < 3; k++) out[k] = out[k]! * (1 - glow) + SKY_SUN[k]! * glow;
 }

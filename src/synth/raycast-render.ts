@@ -6,9 +6,12 @@
 import type { Intrinsics } from '../data/scene.ts';
 import { pixelToCameraDir, transformDir } from '../rays/camera.ts';
 import { anyHit, closestHit, type RayHit } from './bvh-raycast.ts';
-import { backdropAlbedo, type Surface } from './environment.ts';
+import { backdropAlbedo, type Surface, skyColor } from './environment.ts';
 import { linearToSrgb8, type Rgb, textureAlbedo } from './textures.ts';
 import type { RenderWorld } from './world-mesh.ts';
+
+/** Ground-truth semantic value of sky pixels: the 8-bit void value (the sky is no class; evaluation drops it). */
+export const SKY_SEMANTIC = 255;
 
 /** A camera to render from: camera-to-world pose (OpenGL axes) and intrinsics. */
 export interface ViewCamera {
@@ -22,11 +25,11 @@ export interface ViewMaps {
   h: number;
   /** 8-bit sRGB, 3 values a pixel. */
   rgb: Uint8Array;
-  /** Planar depth in metres along the camera's −z axis (0 = nothing hit). */
+  /** Planar depth in metres along the camera's −z axis (0 = nothing hit: the sky of an open environment). */
   depth: Float32Array;
   /** Ground-truth instance id, 0 = background. */
   instance: Uint16Array;
-  /** Ground-truth class: 0 background, 1 object. */
+  /** Ground-truth class: 0 background, 1 object, SKY_SEMANTIC (void) where a ray sees the sky. */
   semantic: Uint16Array;
 }
 
@@ -51,6 +54,7 @@ export function renderView(world: RenderWorld, cam: ViewCamera): ViewMaps {
   const oz = cam.c2w[11]!;
   const hit: RayHit = { t: 0, tri: 0, u: 0, v: 0 };
   const albedo: Rgb = [0, 0, 0];
+  const sky: Rgb = [0, 0, 0];
   for (let v = 0; v < h; v++) {
     for (let u = 0; u < w; u++) {
       const i = v * w + u;
@@ -60,7 +64,13 @@ export function renderView(world: RenderWorld, cam: ViewCamera): ViewMaps {
       const dx = d[0] / len;
       const dy = d[1] / len;
       const dz = d[2] / len;
-      if (!closestHit(flat, ox, oy, oz, dx, dy, dz, Number.POSITIVE_INFINITY, hit)) continue;
+      if (!closestHit(flat, ox, oy, oz, dx, dy, dz, Number.POSITIVE_INFINITY, hit)) {
+        if (!environment.open) continue;
+        skyColor(dx, dy, dz, sky);
+        for (let k = 0; k < 3; k++) out.rgb[i * 3 + k] = linearToSrgb8(sky[k]!);
+        out.semantic[i] = SKY_SEMANTIC;
+        continue;
+      }
       out.depth[i] = hit.t / len;
       const a = index[hit.tri * 3]!;
       const b = index[hit.tri * 3 + 1]!;

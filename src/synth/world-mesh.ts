@@ -48,12 +48,19 @@ export interface RenderWorld {
   surfaceEps: number;
 }
 
-/** The inward-facing floor, walls and ceiling of a room, with a room-surface code per vertex. */
-export function roomGeometry(room: Room): { geometry: BufferGeometry; surface: Uint8Array } {
-  const { halfX: x, halfY: y, height: h } = room;
+/**
+ * The inward-facing floor, walls and ceiling of a room, with a room-surface code per vertex; an open room's
+ * walls end at `open.wallHeight` and it has no ceiling.
+ */
+export function roomGeometry(
+  room: Room,
+  open?: Environment['open'],
+): { geometry: BufferGeometry; surface: Uint8Array } {
+  const { halfX: x, halfY: y } = room;
+  const h = open ? open.wallHeight : room.height;
   // Each quad: four corners, its inward normal and its surface.
   // biome-ignore format: one room face a line
-  const quads: [number[][], number[], Surface][] = [
+  const all: [number[][], number[], Surface][] = [
     [[[-x, -y, 0], [x, -y, 0], [x, y, 0], [-x, y, 0]], [0, 0, 1], FLOOR],
     [[[-x, -y, h], [-x, y, h], [x, y, h], [x, -y, h]], [0, 0, -1], CEILING],
     [[[-x, -y, 0], [-x, y, 0], [-x, y, h], [-x, -y, h]], [1, 0, 0], WALL],
@@ -61,6 +68,7 @@ export function roomGeometry(room: Room): { geometry: BufferGeometry; surface: U
     [[[-x, -y, 0], [-x, -y, h], [x, -y, h], [x, -y, 0]], [0, 1, 0], WALL],
     [[[-x, y, 0], [x, y, 0], [x, y, h], [-x, y, h]], [0, -1, 0], WALL],
   ];
+  const quads = open ? all.filter(([, , s]) => s !== CEILING) : all;
   const pos = new Float32Array(quads.length * 12);
   const nor = new Float32Array(quads.length * 12);
   const surface = new Uint8Array(quads.length * 4);
@@ -82,7 +90,7 @@ export function roomGeometry(room: Room): { geometry: BufferGeometry; surface: U
 
 /** Builds the merged mesh, its BVH and the per-vertex tables of a scene. */
 export function buildRenderWorld(spec: SceneSpec): RenderWorld {
-  const room = roomGeometry(spec.environment.room);
+  const room = roomGeometry(spec.environment.room, spec.environment.open);
   const parts: BufferGeometry[] = [room.geometry];
   const worldToLocal: Float64Array[] = [];
   spec.objects.forEach((obj, i) => {

@@ -15,6 +15,26 @@ import { PixelPool } from './pixel-pool.ts';
 
 const OCCUPANCY_EVERY = 100;
 const OCCUPANCY_FROM = 200;
+/**
+ * Without depth seeding the grid starts full and every sample is coloured until the first occupancy pass, ~9× the
+ * samples of a depth-seeded step: the first pass comes at iteration 100 (the field is at ~20 dB by then) and passes
+ * repeat every 50 iterations until OCCUPANCY_FROM (docs/open-scenes.md measures it).
+ */
+const UNSEEDED_OCCUPANCY_FROM = 100;
+const UNSEEDED_OCCUPANCY_EVERY = 50;
+/** Sample spacing × this during that warm-up: coarse samples for the coarse first shape of the field. */
+const WARMUP_STEP_SCALE = 4;
+
+/** Whether the occupancy grid is recomputed before iteration `it`. */
+export function occupancyUpdateAt(it: number, seededFromDepth: boolean): boolean {
+  if (seededFromDepth || it >= OCCUPANCY_FROM) return it >= OCCUPANCY_FROM && it % OCCUPANCY_EVERY === 0;
+  return it >= UNSEEDED_OCCUPANCY_FROM && it % UNSEEDED_OCCUPANCY_EVERY === 0;
+}
+
+/** The first iteration with an occupancy pass. */
+function firstOccupancyUpdate(seededFromDepth: boolean): number {
+  return seededFromDepth ? OCCUPANCY_FROM : UNSEEDED_OCCUPANCY_FROM;
+}
 
 /** Losses of one geometry step. */
 export interface GeometryLosses {
@@ -88,6 +108,7 @@ export class GeometryStage {
   /** Schedule events, run before the step of each geometry iteration. */
   readonly hooks: StageHook[];
   private adamRes: number;
+  private adamParams: number;
 
   /** `stageIters`: length of the geometry stage, which the upsampling schedule spans. */
   constructor(geometry: TensorfGeometry, views: ViewPixels[], config: TrainConfig, stageIters: number) {
@@ -96,6 +117,7 @@ export class GeometryStage {
     this.pool = new PixelPool(views);
     this.seededFromDepth = geometry.seedOccupancy(views);
     this.adamRes = geometry.res;
+    this.adamParams = geometry.params().length;
     this.adam = this.makeAdam();
     const ups = upsampleSchedule(config, stageIters);
     this.hooks = [
@@ -109,7 +131,7 @@ export class GeometryStage {
       {
         name: 'occupancy',
         run: (it) => {
-          if (it >= OCCUPANCY_FROM && it % OCCUPANCY_EVERY === 0) geometry.updateOccupancy();
+          if (occupancyUpdateAt(it, this.seededFromDepth)) geometry.updateOccupancy();
         },
       },
     ];
@@ -133,10 +155,15 @@ export class GeometryStage {
     this.syncOptimizer();
   }
 
-  /** Restarts the optimiser if the geometry was resampled behind its back (e.g. by loading a checkpoint). */
+  /**
+   * Restarts the optimiser if the geometry was resampled or lost its background behind its back (e.g. by loading a
+   * checkpoint).
+   */
   syncOptimizer(): void {
-    if (this.adamRes === this.geometry.res) return;
+    const count = this.geometry.params().length;
+    if (this.adamRes === this.geometry.res && this.adamParams === count) return;
     this.adamRes = this.geometry.res;
+    this.adamParams = count;
     this.adam = this.makeAdam();
   }
 
@@ -150,8 +177,13 @@ export class GeometryStage {
     );
     // While a field without depth seeding is still empty, every sample's weight is below the threshold, so
     // without colouring every sample no colour — and no photometric gradient — would reach the density.
-    const colourEverySample = !this.seededFromDepth && it < OCCUPANCY_FROM;
-    const r = g.render(rays, { rng, withColor: true, colourEverySample });
+    const colourEverySample = !this.seededFromDepth && it < firstOccupancyUpdate(false);
+    const r = g.render(rays, {
+      rng,
+      withColor: true,
+      colourEverySample,
+      ...(colourEverySample ? { stepScale: WARMUP_STEP_SCALE } : {}),
+    });
     const nR = rays.n;
     const pred = new Float32Array(nR * 3);
     for (let i = 0; i < nR; i++) for (let k = 0; k < 3; k++) pred[i * 3 + k] = r.out[i * 4 + k]!;

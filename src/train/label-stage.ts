@@ -4,13 +4,14 @@
  */
 import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
+import { VOID_LABEL } from '../data/scene.ts';
 import type { ViewPixels } from '../data/training-views.ts';
 import type { InstanceField } from '../fields/instance-field.ts';
 import type { Mlp } from '../fields/mlp.ts';
 import { segmentConsistency } from '../losses/segment-consistency.ts';
 import { semanticCrossEntropy } from '../losses/semantic-ce.ts';
 import type { TrainConfig } from '../model/config.ts';
-import type { CliftModel } from '../model/model.ts';
+import { type CliftModel, labelMinOpacity } from '../model/model.ts';
 import { renderSemantic, renderSemanticBackward } from '../render/semantic.ts';
 import { composite } from '../render/volume.ts';
 import { Adam } from './adam.ts';
@@ -64,7 +65,7 @@ export class LabelStage {
   ensureCache(onProgress?: ProgressFn): void {
     if (this.cache) return;
     const m = this.model;
-    this.setCache(buildSampleCache(this.views, m.norm, m.geometry, m.k, onProgress));
+    this.setCache(buildSampleCache(this.views, m.norm, m.geometry, m.k, onProgress, labelMinOpacity(m)));
   }
 
   constructor(model: CliftModel, views: ViewPixels[], config: TrainConfig, onProgress?: ProgressFn) {
@@ -130,7 +131,8 @@ export class LabelStage {
         const p = pixels[i]!;
         conf[j] = v.confidence[p]!;
         if (ids) ids[j] = v.instance![p]!;
-        else classes![j] = v.semantic![p]!;
+        // A pixel with no cached sample (it sees the background) has nothing to label: void.
+        else classes![j] = r.weightSum[j]! > 0 ? v.semantic![p]! : VOID_LABEL;
       }
     }
     const l = ids

@@ -24,13 +24,17 @@ export interface SampleCache {
   views: ViewSampleCache[];
 }
 
-/** Renders every pixel of every view once and keeps its K heaviest samples. */
+/**
+ * Renders every pixel of every view once and keeps its K heaviest samples; pixels whose opacity ends below
+ * `minOpacity` (they see the background) keep none, so no label target reaches the field through them.
+ */
 export function buildSampleCache(
   views: ViewPixels[],
   norm: Normalization,
   geometry: Geometry,
   k: number,
   onProgress?: ProgressFn,
+  minOpacity = 0,
 ): SampleCache {
   const out: ViewSampleCache[] = [];
   views.forEach((view, vi) => {
@@ -44,6 +48,7 @@ export function buildSampleCache(
         withColor: false,
       });
       for (let j = 0; j < pixels.length; j++) {
+        if (r.opacity[j]! < minOpacity) continue;
         heaviestSamples(r.weighted, j, k, geometry.weightThreshold, xyz, weight, pixels[j]!);
       }
     }

@@ -36,6 +36,16 @@ export interface TinySceneOptions {
   shapes?: Shape[];
   /** Leave out depth maps (default false). */
   noDepth?: boolean;
+  /**
+   * An open scene (default false): the ground ends 1.6 from the origin and rays past it see a sky whose colour
+   * depends on the direction only (depth 0, ground-truth void).
+   */
+  sky?: boolean;
+}
+
+/** The open tiny scene's sky colour (0–255) along unit direction d. */
+export function tinySky(d: Vec3): [number, number, number] {
+  return [Math.round(150 + 90 * d[2]), Math.round(170 + 60 * d[0]), Math.round(215 - 30 * d[1])];
 }
 
 /** Camera-to-world (row-major, OpenGL axes) of a camera at `eye` looking at `target` with z up. */
@@ -136,6 +146,8 @@ export function writeTinyScene(opts: TinySceneOptions = {}, dir?: string): strin
       for (let u = 0; u < size; u++) {
         const d = transformDir(c2w, pixelToCameraDir(intr, u, v));
         let best = d[2] < 0 ? -o[2] / d[2] : Number.POSITIVE_INFINITY;
+        if (opts.sky && Math.hypot(o[0] + best * d[0], o[1] + best * d[1]) > 1.6)
+          best = Number.POSITIVE_INFINITY;
         let id = 0;
         shapes.forEach((s, j) => {
           const t = hit(s, o, d);
@@ -147,8 +159,13 @@ export function writeTinyScene(opts: TinySceneOptions = {}, dir?: string): strin
         const i = v * size + u;
         if (Number.isFinite(best)) depth[i] = Math.round(best * 1000);
         inst[i] = id;
-        sem[i] = id > 0 ? 1 : 0;
-        const shade = id === 0 ? [90, 110, 90] : [40 + 40 * id, 200 - 30 * id, 60 + 25 * id];
+        sem[i] = Number.isFinite(best) ? (id > 0 ? 1 : 0) : 65535;
+        const len = Math.hypot(d[0], d[1], d[2]);
+        const shade = !Number.isFinite(best)
+          ? tinySky([d[0] / len, d[1] / len, d[2] / len])
+          : id === 0
+            ? [90, 110, 90]
+            : [40 + 40 * id, 200 - 30 * id, 60 + 25 * id];
         for (let c = 0; c < 3; c++) rgb[i * 3 + c] = shade[c]!;
       }
     }
