@@ -412,8 +412,8 @@ export interface MarchArgs {
   t?: F32 | null;
 }
 
-/** Which implementation a backend is; new kinds (WebGPU) extend this union. */
-export type BackendKind = 'ts' | 'wasm' | 'native';
+/** Which implementation a backend is. */
+export type BackendKind = 'ts' | 'wasm' | 'native' | 'webgpu';
 
 /** The kernel set every field and loss is written against. */
 export interface Backend {

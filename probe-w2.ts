@@ -1,0 +1,13 @@
+import { workerData } from 'node:worker_threads';
+import { create, globals } from 'webgpu';
+Object.assign(globalThis, globals);
+const ctl = new Int32Array(workerData.sab as SharedArrayBuffer);
+const gpu = create([]);
+const adapter = await gpu.requestAdapter();
+const device = await adapter!.requestDevice();
+const n: number = 4;
+(globalThis as Record<string, unknown>).__keep = gpu;
+Atomics.store(ctl, 1, 42 + n);
+Atomics.store(ctl, 0, 1);
+Atomics.notify(ctl, 0);
+device.destroy();

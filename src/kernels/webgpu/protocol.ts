@@ -1,0 +1,70 @@
+/**
+ * Messages between the calling thread (webgpu-backend.ts) and the device thread (device-server.ts), and the
+ * layout of the shared control block the caller blocks on. Browser-safe.
+ */
+
+/** A view into a host buffer: buffer id, element offset and length. */
+export interface BufRef {
+  readonly id: number;
+  readonly off: number;
+  readonly len: number;
+}
+
+/** A buffer argument: a reference index, a tuple of them (VM planes / lines), or absent. */
+export type BufArg = number | readonly number[] | null;
+
+/** One kernel call (or a control request) sent to the device thread. */
+export interface Command {
+  readonly seq: number;
+  /** A kernel name, or 'ping' (round trip only) / 'dispose'. */
+  readonly op: string;
+  /** New host buffers since the last command: id → shared memory holding the host mirror. */
+  readonly added: readonly { readonly id: number; readonly memory: SharedArrayBuffer }[];
+  /** Buffers freed by the host since the last command. */
+  readonly freed: readonly number[];
+  readonly refs: readonly BufRef[];
+  readonly bufs: Readonly<Record<string, BufArg>>;
+  readonly scalars: Readonly<Record<string, number | boolean | undefined>>;
+  /** Indices into refs of the views the kernel writes (copied back to the host mirrors before returning). */
+  readonly writes: readonly number[];
+}
+
+/** Int32 slots of the control block. */
+export const CTL = {
+  /** Sequence number of the last finished command (0 = device ready or failed to start). */
+  done: 0,
+  /** 0 = ok, 1 = the command failed (message in the text area). */
+  status: 1,
+  /** Bytes of the message. */
+  textBytes: 2,
+  /** Byte offset and capacity of the message. */
+  textOffset: 64,
+  textCapacity: 4032,
+  /** Whole control block in bytes. */
+  bytes: 4096,
+} as const;
+
+/** The startup handshake's sequence number. */
+export const READY_SEQ = 0;
+
+/** Writes a finished command's status (and error text) into the control block and wakes the caller. */
+export function signal(control: SharedArrayBuffer, seq: number, error: string | null): void {
+  const ctl = new Int32Array(control, 0, 16);
+  if (error === null) Atomics.store(ctl, CTL.status, 0);
+  else {
+    const text = new TextEncoder().encode(error).subarray(0, CTL.textCapacity);
+    new Uint8Array(control, CTL.textOffset, CTL.textCapacity).set(text);
+    Atomics.store(ctl, CTL.textBytes, text.length);
+    Atomics.store(ctl, CTL.status, 1);
+  }
+  Atomics.store(ctl, CTL.done, seq);
+  Atomics.notify(ctl, CTL.done);
+}
+
+/** The error text of the last command, or null when it succeeded. */
+export function readError(control: SharedArrayBuffer): string | null {
+  const ctl = new Int32Array(control, 0, 16);
+  if (Atomics.load(ctl, CTL.status) === 0) return null;
+  const n = Atomics.load(ctl, CTL.textBytes);
+  return new TextDecoder().decode(new Uint8Array(control, CTL.textOffset, n).slice());
+}
