@@ -8,7 +8,7 @@ import { MATRIX_MODE, VECTOR_MODE } from '../backend.ts';
 import { assemble, type KernelDef, packUniforms } from './shader.ts';
 import { COMPOSITE, COMPOSITE_BACKWARD, RENDER_WEIGHTS, RENDER_WEIGHTS_BACKWARD } from './wgsl/composite.ts';
 import { ADAM, COL_SUM, EMA, RELU, RELU_BACKWARD } from './wgsl/elementwise.ts';
-import { GEMM, GEMM_TILE } from './wgsl/gemm.ts';
+import { GEMM, GEMM_SMALL, GEMM_SMALL_OUTPUTS, GEMM_TILE } from './wgsl/gemm.ts';
 import { GRID_GATHER, GRID_SCATTER, VM_GATHER, VM_SCATTER } from './wgsl/sample.ts';
 import { LOG_SUM_EXP, LOG_SUM_EXP_BACKWARD, SOFTMAX, SOFTMAX_BACKWARD } from './wgsl/softmax.ts';
 
@@ -88,23 +88,23 @@ export class GpuKernels {
       if (m === 0 || n === 0) return;
       const bias = one(a.bufs.bias);
       const mask = one(a.bufs.mask);
-      this.dispatch(
-        pass,
-        GEMM,
-        [one(a.bufs.a), one(a.bufs.b), one(a.bufs.c), bias, mask],
-        {
-          m,
-          n,
-          k: num(s.k),
-          transA: flag(s.transA),
-          transB: flag(s.transB),
-          hasBias: bias ? 1 : 0,
-          acc: flag(s.accumulate),
-          relu: flag(s.relu),
-          hasMask: mask ? 1 : 0,
-        },
-        [Math.ceil(n / GEMM_TILE), Math.ceil(m / GEMM_TILE)],
-      );
+      const bufs = [one(a.bufs.a), one(a.bufs.b), one(a.bufs.c), bias, mask];
+      const scalars = {
+        m,
+        n,
+        k: num(s.k),
+        transA: flag(s.transA),
+        transB: flag(s.transB),
+        hasBias: bias ? 1 : 0,
+        acc: flag(s.accumulate),
+        relu: flag(s.relu),
+        hasMask: mask ? 1 : 0,
+      };
+      if (m * n < GEMM_SMALL_OUTPUTS) {
+        this.linear(pass, GEMM_SMALL, bufs, { ...scalars, outputs: m * n }, 'outputs');
+        return;
+      }
+      this.dispatch(pass, GEMM, bufs, scalars, [Math.ceil(n / GEMM_TILE), Math.ceil(m / GEMM_TILE)]);
     },
     relu: (a, pass) => this.linear(pass, RELU, [a.bufs.x, a.bufs.y], { n: num(a.scalars.n) }, 'n'),
     reluBackward: (a, pass) =>
@@ -220,6 +220,7 @@ export class GpuKernels {
       hasLabels: a.bufs.rowLabels && a.bufs.colLabels ? 1 : 0,
       noDiag: flag(s.excludeDiagonal),
       acc: flag(s.accumulate),
+      zero: 0,
     };
     if (sc.cols === 0) return;
     this.linear(pass, def, bufs, sc, 'rows');

@@ -8,7 +8,7 @@ const ROW_SCALARS = [
 
 /** Row mask of the log-sum-exp kernels: labels equal (when given) and off the diagonal (when asked). */
 const IN_MASK = `
-const NEG_INF = bitcast<f32>(0xff800000u);
+const NEG_INF_BITS = 0xff800000u;
 fn inMask(r: u32, c: u32) -> bool {
   if (p.noDiag != 0u && r == c) { return false; }
   if (p.hasLabels != 0u) { return RL_ld(r) == CL_ld(c); }
@@ -67,12 +67,16 @@ export const LOG_SUM_EXP: KernelDef = {
     { name: 'RL', type: 'i32' },
     { name: 'CL', type: 'i32' },
   ],
-  scalars: [...ROW_SCALARS, ...MASK_SCALARS],
+  scalars: [...ROW_SCALARS, ...MASK_SCALARS, { name: 'zero', type: 'u32' }],
   source: `${LINEAR_INDEX}\n${IN_MASK}\n${entry1d('p.rows')}
   let o = i * p.cols;
-  var mx = NEG_INF;
-  for (var c = 0u; c < p.cols; c++) { if (inMask(i, c)) { mx = max(mx, X_ld(o + c)); } }
-  if (mx == NEG_INF) { O_st(i, NEG_INF); return; }
+  var mx = 0.0;
+  var any = false;
+  for (var c = 0u; c < p.cols; c++) {
+    if (inMask(i, c)) { mx = select(X_ld(o + c), max(mx, X_ld(o + c)), any); any = true; }
+  }
+  // −∞ built at run time (a constant −∞ is not valid WGSL); compared as bits below, never as a float.
+  if (!any) { O_st(i, bitcast<f32>(NEG_INF_BITS + p.zero)); return; }
   var s = 0.0;
   for (var c = 0u; c < p.cols; c++) { if (inMask(i, c)) { s += exp(X_ld(o + c) - mx); } }
   O_st(i, mx + log(s));
@@ -94,11 +98,11 @@ export const LOG_SUM_EXP_BACKWARD: KernelDef = {
   scalars: [...ROW_SCALARS, ...MASK_SCALARS, { name: 'acc', type: 'u32' }],
   source: `${LINEAR_INDEX}\n${IN_MASK}\n${entry1d('p.rows')}
   let o = i * p.cols;
-  let l = LSE_ld(i);
+  let lse = LSE_ld(i);
   let g = GO_ld(i);
   for (var c = 0u; c < p.cols; c++) {
     var v = 0.0;
-    if (l != NEG_INF && inMask(i, c)) { v = g * exp(X_ld(o + c) - l); }
+    if (bitcast<u32>(lse) != NEG_INF_BITS && inMask(i, c)) { v = g * exp(X_ld(o + c) - lse); }
     if (p.acc != 0u) { v = GX_ld(o + c) + v; }
     GX_st(o + c, v);
   }
