@@ -6,7 +6,8 @@
  * signals the caller. Browser-safe: it needs a GPU object and a message source, nothing from Node.
  */
 import { type Bound, GPU_OPS, type GpuArgs, GpuKernels, type GpuOp } from './gpu-kernels.ts';
-import { type BufRef, type Command, READY_SEQ, signal } from './protocol.ts';
+import { type Command, READY_SEQ, signal } from './protocol.ts';
+import { mergeRanges } from './ranges.ts';
 
 /** Limits the kernels need beyond the WebGPU defaults' guarantees (checked against the adapter). */
 export const REQUIRED_LIMITS = {
@@ -100,20 +101,21 @@ export class DeviceServer {
       this.dispose();
       return;
     }
-    if (!(GPU_OPS as readonly string[]).includes(cmd.op)) throw new Error(`no WebGPU kernel ${cmd.op}`);
+    const kernel = cmd.op !== 'sync';
+    if (kernel && !(GPU_OPS as readonly string[]).includes(cmd.op))
+      throw new Error(`no WebGPU kernel ${cmd.op}`);
     this.device.pushErrorScope('validation');
     this.device.pushErrorScope('out-of-memory');
-    for (const [id, ranges] of mergeRanges(cmd.refs)) this.upload(id, ranges);
+    for (const [id, ranges] of mergeRanges(cmd.uploads)) this.upload(id, ranges);
     const enc = this.device.createCommandEncoder();
-    this.kernels.record(cmd.op as GpuOp, this.resolve(cmd), enc);
-    const written = mergeRanges(cmd.writes.map((w) => cmd.refs[w]!));
-    const copies = this.copyOut(written, enc);
+    if (kernel) this.kernels.record(cmd.op as GpuOp, this.resolve(cmd), enc);
+    const copies = this.copyOut(mergeRanges(cmd.downloads), enc);
     this.device.queue.submit([enc.finish()]);
     const oom = await this.device.popErrorScope();
     const invalid = await this.device.popErrorScope();
     const failure = oom ?? invalid;
     if (failure) throw new Error(`WebGPU ${cmd.op}: ${failure.message}`);
-    await this.readBack(copies);
+    if (copies.length > 0) await this.readBack(copies);
     this.kernels.release();
   }
 
@@ -157,10 +159,7 @@ export class DeviceServer {
   /** Waits for the staging buffer and writes the copied ranges back into the host mirrors. */
   private async readBack(copies: { memory: SharedArrayBuffer; lo: number; hi: number; at: number }[]) {
     const staging = this.staging;
-    if (copies.length === 0 || !staging) {
-      await this.device.queue.onSubmittedWorkDone();
-      return;
-    }
+    if (!staging) return;
     const last = copies[copies.length - 1]!;
     const total = last.at + (last.hi - last.lo) * 4;
     await staging.mapAsync(GPUMapMode.READ, 0, total);
@@ -192,26 +191,4 @@ export class DeviceServer {
     if (!b) throw new Error(`unknown device buffer ${id}`);
     return b;
   }
-}
-
-/** Per buffer id, the union of the views' element ranges as sorted disjoint [lo, hi) intervals. */
-export function mergeRanges(refs: readonly BufRef[]): Map<number, [number, number][]> {
-  const by = new Map<number, [number, number][]>();
-  for (const r of refs) {
-    if (r.len === 0) continue;
-    const list = by.get(r.id) ?? [];
-    list.push([r.off, r.off + r.len]);
-    by.set(r.id, list);
-  }
-  for (const [id, list] of by) {
-    list.sort((a, b) => a[0] - b[0]);
-    const merged: [number, number][] = [];
-    for (const [lo, hi] of list) {
-      const top = merged[merged.length - 1];
-      if (top && lo <= top[1]) top[1] = Math.max(top[1], hi);
-      else merged.push([lo, hi]);
-    }
-    by.set(id, merged);
-  }
-  return by;
 }

@@ -16,7 +16,7 @@ export type BufArg = number | readonly number[] | null;
 /** One kernel call (or a control request) sent to the device thread. */
 export interface Command {
   readonly seq: number;
-  /** A kernel name, or 'ping' (round trip only) / 'dispose'. */
+  /** A kernel name, or 'ping' (round trip only), 'sync' (downloads only) or 'dispose'. */
   readonly op: string;
   /** New host buffers since the last command: id → shared memory holding the host mirror. */
   readonly added: readonly { readonly id: number; readonly memory: SharedArrayBuffer }[];
@@ -25,8 +25,13 @@ export interface Command {
   readonly refs: readonly BufRef[];
   readonly bufs: Readonly<Record<string, BufArg>>;
   readonly scalars: Readonly<Record<string, number | boolean | undefined>>;
-  /** Indices into refs of the views the kernel writes (copied back to the host mirrors before returning). */
-  readonly writes: readonly number[];
+  /** Host-mirror ranges to copy to the device before the kernel runs. */
+  readonly uploads: readonly BufRef[];
+  /**
+   * Device ranges to copy back into the host mirrors after it ran; the caller is woken once they are there. With
+   * none, it is woken as soon as the kernel is submitted (the GPU may still be running it).
+   */
+  readonly downloads: readonly BufRef[];
 }
 
 /** Int32 slots of the control block. */

@@ -14,6 +14,7 @@ import type {
   CompositeBackwardArgs,
   EmaArgs,
   F32,
+  FrequencyEncodeArgs,
   GemmArgs,
   GridGatherArgs,
   GridScatterArgs,
@@ -22,10 +23,18 @@ import type {
   LinearForwardArgs,
   LogSumExpArgs,
   LogSumExpBackwardArgs,
+  MarchArgs,
   RenderWeightsArgs,
   RenderWeightsBackwardArgs,
+  ShColorArgs,
+  ShColorBackwardArgs,
+  SlowFastArgs,
   SoftmaxArgs,
   SoftmaxBackwardArgs,
+  SoftplusArgs,
+  SoftplusBackwardArgs,
+  TvArgs,
+  VanillaContrastiveArgs,
   VmGatherArgs,
   VmScatterArgs,
 } from '../backend.ts';
@@ -34,6 +43,13 @@ import { linearBackwardVia, linearForwardVia } from '../linear.ts';
 import { ReferenceKernels } from '../reference-kernels.ts';
 import type { GpuOp } from './gpu-kernels.ts';
 import { type BufArg, type BufRef, type Command, CTL, READY_SEQ, readError } from './protocol.ts';
+import { RangeSet } from './ranges.ts';
+
+/** Dirty state of a resident buffer: ranges the host wrote since the last upload / the device wrote since. */
+interface Residency {
+  readonly hostDirty: RangeSet;
+  readonly deviceDirty: RangeSet;
+}
 
 type View = F32 | I32;
 type BufValue = View | readonly View[] | null | undefined;
@@ -72,6 +88,7 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
   private readonly thread: DeviceThread;
   private readonly ids = new WeakMap<ArrayBufferLike, number>();
   private readonly owned = new Map<number, View>();
+  private readonly resident = new Map<number, Residency>();
   private added: { id: number; memory: SharedArrayBuffer }[] = [];
   private freed: number[] = [];
   private nextId = 1;
@@ -115,15 +132,54 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     const id = this.ids.get(buffer.buffer);
     if (id === undefined || this.owned.get(id) !== buffer) return;
     this.owned.delete(id);
+    this.resident.delete(id);
     this.ids.delete(buffer.buffer);
     this.freed.push(id);
+  }
+
+  /**
+   * Keeps the buffer of `view` on the device: kernels no longer copy it back after writing it, nor upload it
+   * before reading it. In exchange the caller calls syncToHost before reading it on the host and markHostWrite
+   * after writing it there. Only for buffers from alloc / allocInt32 (others are ignored).
+   */
+  keepResident(view: View): void {
+    const id = this.ids.get(view.buffer);
+    if (id === undefined || this.resident.has(id)) return;
+    const r: Residency = { hostDirty: new RangeSet(), deviceDirty: new RangeSet() };
+    // The device copy may be older than the host mirror: the next kernel uploads all of it.
+    r.hostDirty.add(0, this.owned.get(id)!.length);
+    this.resident.set(id, r);
+  }
+
+  /** Copies what kernels wrote into `view` since the last sync back into its host mirror (resident buffers). */
+  syncToHost(view: View): void {
+    const id = this.ids.get(view.buffer);
+    const r = id === undefined ? undefined : this.resident.get(id);
+    if (id === undefined || !r || r.deviceDirty.empty) return;
+    const lo = view.byteOffset / 4;
+    const downloads = r.deviceDirty
+      .within(lo, lo + view.length)
+      .map(([a, b]) => ({ id, off: a, len: b - a }));
+    if (downloads.length === 0) return;
+    r.deviceDirty.subtract(lo, lo + view.length);
+    this.post('sync', [], {}, {}, [], downloads);
+  }
+
+  /** Records that the host wrote `view` (resident buffers): the next kernel that reads it uploads it first. */
+  markHostWrite(view: View): void {
+    const id = this.ids.get(view.buffer);
+    const r = id === undefined ? undefined : this.resident.get(id);
+    if (!r) return;
+    const lo = view.byteOffset / 4;
+    r.hostDirty.add(lo, lo + view.length);
+    r.deviceDirty.subtract(lo, lo + view.length);
   }
 
   /** Destroys the device and stops its thread. */
   dispose(): void {
     if (this.disposed) return;
     try {
-      this.call('dispose' as GpuOp, {}, {}, []);
+      this.post('dispose', [], {}, {}, [], []);
     } finally {
       this.disposed = true;
       this.thread.terminate();
@@ -132,7 +188,7 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
 
   /** One round trip to the device thread that runs nothing (for measuring the call overhead). */
   ping(): void {
-    this.call('ping' as GpuOp, {}, {}, []);
+    this.post('ping', [], {}, {}, [], []);
   }
 
   /** General matrix product on the device. */
@@ -246,7 +302,7 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     const { x, out, rowLabels, colLabels } = a;
     const scalars = { rows: a.rows, cols: a.cols, excludeDiagonal: a.excludeDiagonal };
     if (a.cols === 0) {
-      this.onHost(() => out.fill(Number.NEGATIVE_INFINITY, 0, a.rows));
+      this.onHost(a, ['out'], () => out.fill(Number.NEGATIVE_INFINITY, 0, a.rows));
       return;
     }
     this.call('logSumExpRows', { x, out, rowLabels, colLabels }, scalars, ['out']);
@@ -301,10 +357,62 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     this.call('ema', { target: a.target, source: a.source }, { n, momentum: a.momentum }, ['target']);
   }
 
-  /** Runs host code on the mirrors (they are current between calls: every call copies its outputs back). */
-  private onHost(run: () => void): void {
+  /** Slow-fast loss by the reference on the host mirrors. */
+  override slowFast(a: SlowFastArgs): number {
+    return this.onHost(a, ['grad'], () => super.slowFast(a));
+  }
+
+  /** Vanilla contrastive loss by the reference on the host mirrors. */
+  override vanillaContrastive(a: VanillaContrastiveArgs): number {
+    return this.onHost(a, ['grad'], () => super.vanillaContrastive(a));
+  }
+
+  /** Total variation by the reference on the host mirrors. */
+  override tvPlane(a: TvArgs): number {
+    return this.onHost(a, ['grad'], () => super.tvPlane(a));
+  }
+
+  /** SH colour by the reference on the host mirrors. */
+  override shColor(a: ShColorArgs): void {
+    this.onHost(a, ['rgb'], () => super.shColor(a));
+  }
+
+  /** SH colour backward by the reference on the host mirrors. */
+  override shColorBackward(a: ShColorBackwardArgs): void {
+    this.onHost(a, ['gradCoefs'], () => super.shColorBackward(a));
+  }
+
+  /** Density activation by the reference on the host mirrors. */
+  override softplus(a: SoftplusArgs): void {
+    this.onHost(a, ['pre', 'out'], () => super.softplus(a));
+  }
+
+  /** Its backward by the reference on the host mirrors. */
+  override softplusBackward(a: SoftplusBackwardArgs): void {
+    this.onHost(a, ['gradX'], () => super.softplusBackward(a));
+  }
+
+  /** Frequency encoding by the reference on the host mirrors. */
+  override frequencyEncode(a: FrequencyEncodeArgs): void {
+    this.onHost(a, ['out'], () => super.frequencyEncode(a));
+  }
+
+  /** Ray marching by the reference on the host mirrors. */
+  override marchRays(a: MarchArgs): void {
+    this.onHost(a, ['rayStart', 'xyz', 't'], () => super.marchRays(a));
+  }
+
+  /**
+   * Runs host code on the mirrors: resident buffers among the arguments are synced first and the written ones
+   * marked after (ordinary buffers are current between calls: every call copies its outputs back).
+   */
+  private onHost<T>(args: object, writes: readonly string[], run: () => T): T {
     if (this.disposed) throw new Error('the WebGPU backend was disposed');
-    run();
+    const fields = args as Record<string, unknown>;
+    for (const v of Object.values(fields)) for (const view of viewsOf(v)) this.syncToHost(view);
+    const result = run();
+    for (const w of writes) for (const view of viewsOf(fields[w])) this.markHostWrite(view);
+    return result;
   }
 
   private register<T extends View>(view: T): T {
@@ -316,8 +424,10 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
   }
 
   /**
-   * Posts one kernel call and blocks until the device thread has run it and copied its outputs into the host
-   * mirrors. Arrays not from alloc() are staged through temporary shared buffers (copied in, and back if written).
+   * Runs one kernel on the device. Views of ordinary buffers are uploaded before and, when written, copied back
+   * after (the call then blocks until the GPU finished); resident buffers upload only what the host marked and
+   * stay on the device when written (the call returns once the kernel is submitted). Arrays not from alloc() are
+   * staged through temporary shared buffers (copied in, and back if written).
    */
   private call(
     op: GpuOp,
@@ -327,7 +437,8 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
   ): void {
     if (this.disposed) throw new Error('the WebGPU backend was disposed');
     const refs: BufRef[] = [];
-    const writeRefs: number[] = [];
+    const uploads: BufRef[] = [];
+    const downloads: BufRef[] = [];
     const staged: { from: View; to: View; written: boolean }[] = [];
     const refOf = (v: View, written: boolean): number => {
       let id = this.ids.get(v.buffer);
@@ -340,8 +451,17 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
         id = this.ids.get(copy.buffer)!;
         off = 0;
       }
-      if (written) writeRefs.push(refs.length);
-      return refs.push({ id, off, len: v.length }) - 1;
+      const ref = { id, off, len: v.length };
+      const r = this.resident.get(id);
+      if (!r) {
+        uploads.push(ref);
+        if (written) downloads.push(ref);
+      } else {
+        for (const [a, b] of r.hostDirty.ranges()) uploads.push({ id, off: a, len: b - a });
+        r.hostDirty.clear();
+        if (written) r.deviceDirty.add(off, off + v.length);
+      }
+      return refs.push(ref) - 1;
     };
     const args: Record<string, BufArg> = {};
     for (const [name, value] of Object.entries(bufs)) {
@@ -350,26 +470,41 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
       else if (Array.isArray(value)) args[name] = value.map((v: View) => refOf(v, written));
       else args[name] = refOf(value as View, written);
     }
+    try {
+      this.post(op, refs, args, scalars, uploads, downloads);
+    } finally {
+      for (const s of staged) {
+        if (s.written) s.from.set(s.to as never);
+        this.free(s.to);
+      }
+    }
+  }
+
+  /** Posts one command and blocks until the device thread signals it (see Command.downloads for when). */
+  private post(
+    op: string,
+    refs: BufRef[],
+    bufs: Record<string, BufArg>,
+    scalars: Record<string, number | boolean | undefined>,
+    uploads: BufRef[],
+    downloads: BufRef[],
+  ): void {
     const cmd: Command = {
       seq: ++this.seq,
       op,
       added: this.added,
       freed: this.freed,
       refs,
-      bufs: args,
+      bufs,
       scalars,
-      writes: writeRefs,
+      uploads,
+      downloads,
     };
     this.added = [];
     this.freed = [];
     this.stats.calls++;
     this.thread.post(cmd);
-    const finished = this.wait(cmd.seq, CALL_TIMEOUT_MS);
-    for (const s of staged) {
-      if (s.written && finished) s.from.set(s.to as never);
-      this.free(s.to);
-    }
-    if (!finished)
+    if (!this.wait(cmd.seq, CALL_TIMEOUT_MS))
       throw new Error(`WebGPU ${op}: the device thread did not answer within ${CALL_TIMEOUT_MS / 1000} s`);
     const error = readError(this.control);
     if (error !== null) throw new Error(error);
@@ -410,6 +545,14 @@ function noteHostKernels(): void {
   console.warn(
     `clift: on --backend webgpu, ${HOST_KERNELS.join(', ')} run on the host (TypeScript reference)`,
   );
+}
+
+/** The typed-array views in an argument value (one view, or a tuple of them). */
+function viewsOf(v: unknown): View[] {
+  if (v instanceof Float32Array || v instanceof Int32Array) return [v];
+  if (Array.isArray(v))
+    return v.filter((x): x is View => x instanceof Float32Array || x instanceof Int32Array);
+  return [];
 }
 
 function vmScalars(a: VmGatherArgs | VmScatterArgs) {

@@ -1,0 +1,145 @@
+// The WebGPU backend's own contract: resident buffers stay on the device until synced, host writes are
+// uploaded once marked, aliased and packed views bind correctly, and a machine without an adapter gets one
+// clear error naming the other backends.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Rng } from '../src/core/rng.ts';
+import { createBackend } from '../src/kernels/index.ts';
+import { RangeSet } from '../src/kernels/webgpu/ranges.ts';
+import { writeTinyScene } from './helpers/tiny-scene.ts';
+import { openWebGpu } from './helpers/webgpu.ts';
+
+const gpu = openWebGpu();
+const ts = createBackend({ kind: 'ts' });
+after(() => {
+  if ('backend' in gpu) gpu.backend.dispose();
+});
+
+function randn(rng: Rng, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+describe('RangeSet', () => {
+  it('merges touching ranges, subtracts and intersects', () => {
+    const s = new RangeSet();
+    s.add(5, 10);
+    s.add(0, 2);
+    s.add(2, 4);
+    s.add(8, 12);
+    assert.deepEqual(s.ranges(), [
+      [0, 4],
+      [5, 12],
+    ]);
+    s.subtract(3, 6);
+    assert.deepEqual(s.ranges(), [
+      [0, 3],
+      [6, 12],
+    ]);
+    assert.deepEqual(s.within(2, 8), [
+      [2, 3],
+      [6, 8],
+    ]);
+    s.clear();
+    assert.ok(s.empty);
+  });
+});
+
+describe('WebGPU backend', () => {
+  it('keeps resident buffers on the device until syncToHost, and uploads host writes once marked', (t) => {
+    if (!('backend' in gpu)) return t.skip(gpu.skip);
+    const be = gpu.backend;
+    const rng = new Rng('resident');
+    const n = 1000;
+    const [p, g, m, v] = [be.alloc(n), be.alloc(n), be.alloc(n), be.alloc(n)];
+    p.set(randn(rng, n));
+    const ref = { p: p.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+    for (const x of [p, g, m, v]) be.keepResident?.(x);
+    for (let step = 1; step <= 3; step++) {
+      const grad = randn(rng, n);
+      g.set(grad);
+      be.markHostWrite?.(g);
+      be.adam({ param: p, grad: g, m, v, step, lr: 0.01 });
+      ts.adam({ param: ref.p, grad, m: ref.m, v: ref.v, step, lr: 0.01 });
+    }
+    // Nothing was copied back: the host mirror of m still holds its initial zeros.
+    assert.ok(
+      m.every((x) => x === 0),
+      'a resident buffer was copied back without syncToHost',
+    );
+    for (const x of [p, m, v]) be.syncToHost?.(x);
+    assert.ok(maxDiff(p, ref.p) < 1e-5, `param ${maxDiff(p, ref.p)}`);
+    assert.ok(maxDiff(m, ref.m) < 1e-5, `m ${maxDiff(m, ref.m)}`);
+    assert.ok(maxDiff(v, ref.v) < 1e-5, `v ${maxDiff(v, ref.v)}`);
+    // A host-fallback kernel reads resident inputs through their mirrors: TV of the device-updated params.
+    const grad = be.alloc(n);
+    const tv = be.tvPlane({ data: p, grad, rows: 10, cols: 100, comps: 1, weight: 1 });
+    const tvRef = ts.tvPlane({
+      data: ref.p,
+      grad: new Float32Array(n),
+      rows: 10,
+      cols: 100,
+      comps: 1,
+      weight: 1,
+    });
+    assert.ok(Math.abs(tv - tvRef) < 1e-4 * tvRef, `tv ${tv} vs ${tvRef}`);
+    for (const x of [p, g, m, v, grad]) be.free(x);
+  });
+
+  it('binds sub-views of one allocation and in-place outputs (one binding per device buffer)', (t) => {
+    if (!('backend' in gpu)) return t.skip(gpu.skip);
+    const be = gpu.backend;
+    const rng = new Rng('alias');
+    const [m, n, k] = [9, 7, 5];
+    const pool = be.alloc(m * k + k * n + n + m * n);
+    pool.set(randn(rng, pool.length));
+    const a = pool.subarray(0, m * k);
+    const b = pool.subarray(m * k, m * k + k * n);
+    const bias = pool.subarray(m * k + k * n, m * k + k * n + n);
+    const c = pool.subarray(m * k + k * n + n);
+    const expected = c.slice();
+    ts.gemm({ a, b, c: expected, m, n, k, bias, accumulate: true });
+    be.gemm({ a, b, c, m, n, k, bias, accumulate: true });
+    assert.ok(maxDiff(c, expected) < 1e-5, `gemm on one buffer: ${maxDiff(c, expected)}`);
+    const x = be.alloc(4 * 6);
+    x.set(randn(rng, x.length));
+    const y = x.slice();
+    ts.softmaxRows({ x: y, rows: 4, cols: 6, y });
+    be.softmaxRows({ x, rows: 4, cols: 6, y: x });
+    assert.ok(maxDiff(x, y) < 1e-6, `in-place softmax: ${maxDiff(x, y)}`);
+  });
+
+  it('without an adapter, clift train --backend webgpu ends in one error line naming the other backends', async (t) => {
+    if (!('backend' in gpu)) return t.skip(gpu.skip);
+    const scene = writeTinyScene({ frames: 3, size: 16 });
+    const out = join(mkdtempSync(join(tmpdir(), 'clift-nogpu-')), 'run');
+    const bin = join(import.meta.dirname, '..', 'bin', 'clift.js');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [bin, 'train', '--scene', scene, '--out', out, '--iters', '1', '--backend', 'webgpu'],
+        { env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' }, timeout: 60_000 },
+        (error, _stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
+      );
+    });
+    const lines = result.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('clift:') && !l.startsWith('clift: warning'));
+    assert.notEqual(result.code, 0);
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, /no WebGPU adapter found.*--backend wasm or --backend native/);
+    // Dawn and the Vulkan loader print their own warnings; clift itself prints one line and no JS stack.
+    assert.doesNotMatch(result.stderr, /\n\s+at .*\.(ts|js|mjs):\d+/, 'no stack trace');
+    assert.ok(!existsSync(out), 'no run folder left behind');
+  });
+});
