@@ -48,6 +48,12 @@ export async function openDevice(gpu: GPU): Promise<{ adapter: GPUAdapter; devic
   return { adapter, device };
 }
 
+/** "vendor architecture (description)" of an adapter, e.g. "google swiftshader (SwiftShader driver 5.0.0)". */
+export function adapterName(adapter: GPUAdapter): string {
+  const i = adapter.info;
+  return `${i.vendor} ${i.architecture}${i.description ? ` (${i.description})` : ''}`.trim();
+}
+
 /** Runs Commands against one device; `handle` resolves when the command's results are in the host mirrors. */
 export class DeviceServer {
   private readonly buffers = new Map<number, DeviceBuffer>();
@@ -62,9 +68,9 @@ export class DeviceServer {
     this.kernels = new GpuKernels(device);
   }
 
-  /** Tells the caller the device is ready (or why it is not). */
-  static ready(control: SharedArrayBuffer, error: string | null): void {
-    signal(control, READY_SEQ, error);
+  /** Tells the caller the device is ready, with the adapter's name (or why it is not). */
+  static ready(control: SharedArrayBuffer, error: string | null, adapterName = ''): void {
+    signal(control, READY_SEQ, error, adapterName);
   }
 
   /** Runs one command and signals the caller (with the error text if it failed). */

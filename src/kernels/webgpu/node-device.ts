@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { create, globals } from 'webgpu';
-import { DeviceServer, openDevice } from './device-server.ts';
+import { adapterName, DeviceServer, openDevice } from './device-server.ts';
 import type { Command } from './protocol.ts';
 
 const control = (workerData as { control: SharedArrayBuffer }).control;
@@ -15,8 +15,10 @@ let gpu: GPU | null = create([]);
 
 async function start(): Promise<void> {
   let server: DeviceServer;
+  let name = '';
   try {
-    const { device } = await openDevice(gpu as GPU);
+    const { adapter, device } = await openDevice(gpu as GPU);
+    name = adapterName(adapter);
     server = new DeviceServer(device, control);
   } catch (e) {
     DeviceServer.ready(control, e instanceof Error ? e.message : String(e));
@@ -33,7 +35,7 @@ async function start(): Promise<void> {
       }
     });
   });
-  DeviceServer.ready(control, null);
+  DeviceServer.ready(control, null, name);
 }
 
 await start();

@@ -52,24 +52,27 @@ export const CTL = {
 /** The startup handshake's sequence number. */
 export const READY_SEQ = 0;
 
-/** Writes a finished command's status (and error text) into the control block and wakes the caller. */
-export function signal(control: SharedArrayBuffer, seq: number, error: string | null): void {
+/**
+ * Writes a finished command's status into the control block and wakes the caller; the text is the error, or on
+ * success an optional note (the startup handshake sends the adapter's name).
+ */
+export function signal(control: SharedArrayBuffer, seq: number, error: string | null, note = ''): void {
   const ctl = new Int32Array(control, 0, 16);
-  if (error === null) Atomics.store(ctl, CTL.status, 0);
-  else {
-    const text = new TextEncoder().encode(error).subarray(0, CTL.textCapacity);
-    new Uint8Array(control, CTL.textOffset, CTL.textCapacity).set(text);
-    Atomics.store(ctl, CTL.textBytes, text.length);
-    Atomics.store(ctl, CTL.status, 1);
-  }
+  const text = new TextEncoder().encode(error ?? note).subarray(0, CTL.textCapacity);
+  new Uint8Array(control, CTL.textOffset, CTL.textCapacity).set(text);
+  Atomics.store(ctl, CTL.textBytes, text.length);
+  Atomics.store(ctl, CTL.status, error === null ? 0 : 1);
   Atomics.store(ctl, CTL.done, seq);
   Atomics.notify(ctl, CTL.done);
 }
 
+/** The text of the last signal (error or note). */
+export function readText(control: SharedArrayBuffer): string {
+  const n = Atomics.load(new Int32Array(control, 0, 16), CTL.textBytes);
+  return new TextDecoder().decode(new Uint8Array(control, CTL.textOffset, n).slice());
+}
+
 /** The error text of the last command, or null when it succeeded. */
 export function readError(control: SharedArrayBuffer): string | null {
-  const ctl = new Int32Array(control, 0, 16);
-  if (Atomics.load(ctl, CTL.status) === 0) return null;
-  const n = Atomics.load(ctl, CTL.textBytes);
-  return new TextDecoder().decode(new Uint8Array(control, CTL.textOffset, n).slice());
+  return Atomics.load(new Int32Array(control, 0, 16), CTL.status) === 0 ? null : readText(control);
 }

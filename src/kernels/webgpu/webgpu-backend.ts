@@ -42,7 +42,7 @@ import * as chk from '../check.ts';
 import { linearBackwardVia, linearForwardVia } from '../linear.ts';
 import { ReferenceKernels } from '../reference-kernels.ts';
 import type { GpuOp } from './gpu-kernels.ts';
-import { type BufArg, type BufRef, type Command, CTL, READY_SEQ, readError } from './protocol.ts';
+import { type BufArg, type BufRef, type Command, CTL, READY_SEQ, readError, readText } from './protocol.ts';
 import { RangeSet } from './ranges.ts';
 
 /** Dirty state of a resident buffer: ranges the host wrote since the last upload / the device wrote since. */
@@ -79,7 +79,10 @@ export class WebGpuUnavailableError extends Error {}
 export class WebGpuBackend extends ReferenceKernels implements Backend {
   readonly kind = 'webgpu' as const;
   readonly threads = 1;
-  readonly description = 'webgpu (device thread)';
+  /** "webgpu on <adapter>". */
+  readonly description: string;
+  /** The adapter's vendor, architecture and description. */
+  readonly adapter: string;
   /** Round trips to the device thread and bytes of foreign (not alloc'd) arrays staged in and out. */
   readonly stats = { calls: 0, stagedBytes: 0 };
 
@@ -112,6 +115,8 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
           'VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json with Debian chromium installed)',
       );
     }
+    this.adapter = readText(this.control);
+    this.description = `webgpu on ${this.adapter}`;
     noteHostKernels();
   }
 
