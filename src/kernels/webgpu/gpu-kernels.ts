@@ -8,6 +8,7 @@ import { MATRIX_MODE, VECTOR_MODE } from '../backend.ts';
 import { assemble, type KernelDef, packUniforms } from './shader.ts';
 import { COMPOSITE, COMPOSITE_BACKWARD, RENDER_WEIGHTS, RENDER_WEIGHTS_BACKWARD } from './wgsl/composite.ts';
 import { ADAM, COL_SUM, EMA, RELU, RELU_BACKWARD } from './wgsl/elementwise.ts';
+import { FREQUENCY_ENCODE, SH_COLOR, SH_COLOR_BACKWARD, SOFTPLUS, SOFTPLUS_BACKWARD } from './wgsl/field.ts';
 import { GEMM, GEMM_SMALL, GEMM_SMALL_OUTPUTS, GEMM_TILE } from './wgsl/gemm.ts';
 import { GRID_GATHER, GRID_SCATTER, VM_GATHER, VM_SCATTER } from './wgsl/sample.ts';
 import { LOG_SUM_EXP, LOG_SUM_EXP_BACKWARD, SOFTMAX, SOFTMAX_BACKWARD } from './wgsl/softmax.ts';
@@ -44,6 +45,11 @@ export const GPU_OPS = [
   'vmScatter',
   'gridGather',
   'gridScatter',
+  'softplus',
+  'softplusBackward',
+  'shColor',
+  'shColorBackward',
+  'frequencyEncode',
 ] as const;
 /** A kernel with a WGSL implementation. */
 export type GpuOp = (typeof GPU_OPS)[number];
@@ -208,6 +214,35 @@ export class GpuKernels {
     gridScatter: (a, pass) => {
       const b = a.bufs;
       this.linear(pass, GRID_SCATTER, [b.coords, b.gradOut, b.gradGrid], gridScalars(a), 'n');
+    },
+    softplus: (a, pass) => {
+      const sc = { n: num(a.scalars.n), shift: num(a.scalars.shift) };
+      this.linear(pass, SOFTPLUS, [a.bufs.x, a.bufs.pre, a.bufs.out], sc, 'n');
+    },
+    softplusBackward: (a, pass) =>
+      this.linear(
+        pass,
+        SOFTPLUS_BACKWARD,
+        [a.bufs.pre, a.bufs.gradOut, a.bufs.gradX],
+        { n: num(a.scalars.n) },
+        'n',
+      ),
+    shColor: (a, pass) =>
+      this.linear(pass, SH_COLOR, [a.bufs.coefs, a.bufs.dirs, a.bufs.rgb], { n: num(a.scalars.n) }, 'n'),
+    shColorBackward: (a, pass) => {
+      const b = a.bufs;
+      this.linear(
+        pass,
+        SH_COLOR_BACKWARD,
+        [b.dirs, b.rgb, b.gradRgb, b.gradCoefs],
+        { n: num(a.scalars.n) },
+        'n',
+      );
+    },
+    frequencyEncode: (a, pass) => {
+      const s = a.scalars;
+      const sc = { count: num(s.n) * num(s.dim), dim: num(s.dim), freqs: num(s.frequencies) };
+      this.linear(pass, FREQUENCY_ENCODE, [a.bufs.x, a.bufs.out], sc, 'count');
     },
   };
 

@@ -377,29 +377,36 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     return this.onHost(a, ['grad'], () => super.tvPlane(a));
   }
 
-  /** SH colour by the reference on the host mirrors. */
+  /** SH colour on the device. */
   override shColor(a: ShColorArgs): void {
-    this.onHost(a, ['rgb'], () => super.shColor(a));
+    chk.checkShColor(a);
+    this.call('shColor', { coefs: a.coefs, dirs: a.dirs, rgb: a.rgb }, { n: a.n }, ['rgb']);
   }
 
-  /** SH colour backward by the reference on the host mirrors. */
+  /** SH colour backward on the device. */
   override shColorBackward(a: ShColorBackwardArgs): void {
-    this.onHost(a, ['gradCoefs'], () => super.shColorBackward(a));
+    chk.checkShColorBackward(a);
+    const bufs = { dirs: a.dirs, rgb: a.rgb, gradRgb: a.gradRgb, gradCoefs: a.gradCoefs };
+    this.call('shColorBackward', bufs, { n: a.n }, ['gradCoefs']);
   }
 
-  /** Density activation by the reference on the host mirrors. */
+  /** Density activation on the device. */
   override softplus(a: SoftplusArgs): void {
-    this.onHost(a, ['pre', 'out'], () => super.softplus(a));
+    chk.checkSoftplus(a);
+    this.call('softplus', { x: a.x, pre: a.pre, out: a.out }, { n: a.n, shift: a.shift }, ['pre', 'out']);
   }
 
-  /** Its backward by the reference on the host mirrors. */
+  /** Its backward on the device. */
   override softplusBackward(a: SoftplusBackwardArgs): void {
-    this.onHost(a, ['gradX'], () => super.softplusBackward(a));
+    chk.checkSoftplusBackward(a);
+    this.call('softplusBackward', { pre: a.pre, gradOut: a.gradOut, gradX: a.gradX }, { n: a.n }, ['gradX']);
   }
 
-  /** Frequency encoding by the reference on the host mirrors. */
+  /** Frequency encoding on the device. */
   override frequencyEncode(a: FrequencyEncodeArgs): void {
-    this.onHost(a, ['out'], () => super.frequencyEncode(a));
+    chk.checkFrequencyEncode(a);
+    const scalars = { n: a.n, dim: a.dim, frequencies: a.frequencies };
+    this.call('frequencyEncode', { x: a.x, out: a.out }, scalars, ['out']);
   }
 
   /** Ray marching by the reference on the host mirrors. */
@@ -529,17 +536,7 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
 }
 
 /** Kernels that have no WGSL yet and run the TypeScript reference on the host mirrors. */
-export const HOST_KERNELS = [
-  'slowFast',
-  'vanillaContrastive',
-  'tvPlane',
-  'shColor',
-  'shColorBackward',
-  'softplus',
-  'softplusBackward',
-  'frequencyEncode',
-  'marchRays',
-] as const;
+export const HOST_KERNELS = ['slowFast', 'vanillaContrastive', 'tvPlane', 'marchRays'] as const;
 
 let noted = false;
 
