@@ -7,6 +7,7 @@
 import { MATRIX_MODE, VECTOR_MODE } from '../backend.ts';
 import { assemble, type KernelDef, packUniforms } from './shader.ts';
 import { COMPOSITE, COMPOSITE_BACKWARD, RENDER_WEIGHTS, RENDER_WEIGHTS_BACKWARD } from './wgsl/composite.ts';
+import { SLOW_FAST, VANILLA_GRAD, VANILLA_SUMS } from './wgsl/contrastive.ts';
 import { ADAM, COL_SUM, EMA, RELU, RELU_BACKWARD } from './wgsl/elementwise.ts';
 import { FREQUENCY_ENCODE, SH_COLOR, SH_COLOR_BACKWARD, SOFTPLUS, SOFTPLUS_BACKWARD } from './wgsl/field.ts';
 import { GEMM, GEMM_SMALL, GEMM_SMALL_OUTPUTS, GEMM_TILE } from './wgsl/gemm.ts';
@@ -50,6 +51,8 @@ export const GPU_OPS = [
   'shColor',
   'shColorBackward',
   'frequencyEncode',
+  'slowFast',
+  'vanillaContrastive',
 ] as const;
 /** A kernel with a WGSL implementation. */
 export type GpuOp = (typeof GPU_OPS)[number];
@@ -243,6 +246,28 @@ export class GpuKernels {
       const s = a.scalars;
       const sc = { count: num(s.n) * num(s.dim), dim: num(s.dim), freqs: num(s.frequencies) };
       this.linear(pass, FREQUENCY_ENCODE, [a.bufs.x, a.bufs.out], sc, 'count');
+    },
+    slowFast: (a, pass) => {
+      const b = a.bufs;
+      const s = a.scalars;
+      const sc = {
+        n1: num(s.n1),
+        n2: num(s.n2),
+        d: num(s.d),
+        invTau: 1 / num(s.temperature),
+        scale: num(s.logitScale),
+        invValid: 1 / num(s.valid),
+      };
+      const bufs = [b.fast, b.slow, b.fastLabels, b.slowLabels, b.grad, b.loss];
+      this.linear(pass, SLOW_FAST, bufs, sc, 'n1');
+    },
+    vanillaContrastive: (a, pass) => {
+      const b = a.bufs;
+      const s = a.scalars;
+      const sc = { n: num(s.n), d: num(s.d), gPos: num(s.gammaPositive), gNeg: num(s.gammaNegative) };
+      const bufs = [b.emb, b.labels, b.sums, b.grad, b.loss];
+      this.linear(pass, VANILLA_SUMS, bufs, sc, 'n');
+      this.linear(pass, VANILLA_GRAD, bufs, sc, 'n');
     },
   };
 

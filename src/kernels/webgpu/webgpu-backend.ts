@@ -92,6 +92,7 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
   private readonly ids = new WeakMap<ArrayBufferLike, number>();
   private readonly owned = new Map<number, View>();
   private readonly resident = new Map<number, Residency>();
+  private scratchBuf: F32 | null = null;
   private added: { id: number; memory: SharedArrayBuffer }[] = [];
   private freed: number[] = [];
   private nextId = 1;
@@ -362,14 +363,45 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     this.call('ema', { target: a.target, source: a.source }, { n, momentum: a.momentum }, ['target']);
   }
 
-  /** Slow-fast loss by the reference on the host mirrors. */
+  /** Slow-fast loss on the device; the per-row losses are summed on the host in double precision. */
   override slowFast(a: SlowFastArgs): number {
-    return this.onHost(a, ['grad'], () => super.slowFast(a));
+    chk.checkSlowFast(a);
+    const slowSet = new Set(a.slowLabels.subarray(0, a.n2));
+    let valid = 0;
+    for (let p = 0; p < a.n1; p++) if (slowSet.has(a.fastLabels[p]!)) valid++;
+    if (a.n2 === 0 || valid === 0) {
+      this.onHost(a, ['grad'], () => a.grad.fill(0, 0, a.n1 * a.d));
+      return 0;
+    }
+    const loss = this.scratch(a.n1);
+    const bufs = {
+      fast: a.fast,
+      slow: a.slow,
+      fastLabels: a.fastLabels,
+      slowLabels: a.slowLabels,
+      grad: a.grad,
+      loss,
+    };
+    const { n1, n2, d, temperature, logitScale } = a;
+    this.call('slowFast', bufs, { n1, n2, d, temperature, logitScale, valid }, ['grad', 'loss']);
+    let total = 0;
+    for (let p = 0; p < n1; p++) total += loss[p]!;
+    return total / valid;
   }
 
-  /** Vanilla contrastive loss by the reference on the host mirrors. */
+  /** Vanilla contrastive loss on the device (two passes); the per-anchor losses are summed on the host. */
   override vanillaContrastive(a: VanillaContrastiveArgs): number {
-    return this.onHost(a, ['grad'], () => super.vanillaContrastive(a));
+    chk.checkVanillaContrastive(a);
+    if (a.n === 0) return 0;
+    const scratch = this.scratch(3 * a.n);
+    const loss = scratch.subarray(0, a.n);
+    const sums = scratch.subarray(a.n, 3 * a.n);
+    const bufs = { emb: a.emb, labels: a.labels, sums, grad: a.grad, loss };
+    const { n, d, gammaPositive, gammaNegative } = a;
+    this.call('vanillaContrastive', bufs, { n, d, gammaPositive, gammaNegative }, ['grad', 'loss']);
+    let total = 0;
+    for (let p = 0; p < n; p++) total += loss[p]!;
+    return total / n;
   }
 
   /** Total variation by the reference on the host mirrors. */
@@ -425,6 +457,15 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     const result = run();
     for (const w of writes) for (const view of viewsOf(fields[w])) this.markHostWrite(view);
     return result;
+  }
+
+  /** A view of at least n floats of a scratch buffer that grows as needed (valid until the next scratch call). */
+  private scratch(n: number): F32 {
+    if (!this.scratchBuf || this.scratchBuf.length < n) {
+      if (this.scratchBuf) this.free(this.scratchBuf);
+      this.scratchBuf = this.alloc(Math.max(1024, n));
+    }
+    return this.scratchBuf.subarray(0, n);
   }
 
   private register<T extends View>(view: T): T {
