@@ -13,6 +13,7 @@ import { FREQUENCY_ENCODE, SH_COLOR, SH_COLOR_BACKWARD, SOFTPLUS, SOFTPLUS_BACKW
 import { GEMM, GEMM_SMALL, GEMM_SMALL_OUTPUTS, GEMM_TILE } from './wgsl/gemm.ts';
 import { GRID_GATHER, GRID_SCATTER, VM_GATHER, VM_SCATTER } from './wgsl/sample.ts';
 import { LOG_SUM_EXP, LOG_SUM_EXP_BACKWARD, SOFTMAX, SOFTMAX_BACKWARD } from './wgsl/softmax.ts';
+import { TV_GRAD, TV_LOSS } from './wgsl/tv.ts';
 
 /** A buffer argument on the device: the device buffer and the element offset of the view inside it. */
 export interface Bound {
@@ -53,6 +54,7 @@ export const GPU_OPS = [
   'frequencyEncode',
   'slowFast',
   'vanillaContrastive',
+  'tvPlane',
 ] as const;
 /** A kernel with a WGSL implementation. */
 export type GpuOp = (typeof GPU_OPS)[number];
@@ -268,6 +270,24 @@ export class GpuKernels {
       const bufs = [b.emb, b.labels, b.sums, b.grad, b.loss];
       this.linear(pass, VANILLA_SUMS, bufs, sc, 'n');
       this.linear(pass, VANILLA_GRAD, bufs, sc, 'n');
+    },
+    tvPlane: (a, pass) => {
+      const s = a.scalars;
+      const [rows, cols, comps] = [num(s.rows), num(s.cols), num(s.comps)];
+      const weight = num(s.weight);
+      const pairsA = comps * rows * (cols - 1);
+      const pairsB = comps * (rows - 1) * cols;
+      const sc = {
+        rows,
+        cols,
+        comps,
+        wa: pairsA > 0 ? weight / pairsA : 0,
+        wb: pairsB > 0 ? weight / pairsB : 0,
+        count: rows * cols * comps,
+      };
+      const bufs = [a.bufs.data, a.bufs.grad, a.bufs.loss];
+      this.linear(pass, TV_GRAD, bufs, sc, 'count');
+      this.linear(pass, TV_LOSS, bufs, sc, 'rows');
     },
   };
 

@@ -404,9 +404,19 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     return total / n;
   }
 
-  /** Total variation by the reference on the host mirrors. */
+  /** Total variation on the device; the per-row losses are summed on the host in double precision. */
   override tvPlane(a: TvArgs): number {
-    return this.onHost(a, ['grad'], () => super.tvPlane(a));
+    chk.checkTv(a);
+    const { rows, cols, comps, weight } = a;
+    if (rows * cols * comps === 0) return 0;
+    const loss = this.scratch(rows);
+    this.call('tvPlane', { data: a.data, grad: a.grad, loss }, { rows, cols, comps, weight }, [
+      'grad',
+      'loss',
+    ]);
+    let total = 0;
+    for (let r = 0; r < rows; r++) total += loss[r]!;
+    return total;
   }
 
   /** SH colour on the device. */
