@@ -101,6 +101,35 @@ describe('WebGPU backend', () => {
     for (const x of [p, g, m, v, origins, source]) be.free(x);
   });
 
+  it('tiled GEMM (above the per-output path) with every transpose and epilogue matches the reference', (t) => {
+    if (!('backend' in gpu)) return t.skip(gpu.skip);
+    const be = gpu.backend;
+    const rng = new Rng('tiled-gemm');
+    // 130×150 = 19500 outputs takes the 64×64-tile kernel; k = 40 is two full K slabs and a partial one.
+    const [m, n, k] = [130, 150, 40];
+    const a = randn(rng, m * k);
+    const b = randn(rng, k * n);
+    const bias = randn(rng, n);
+    const mask = Float32Array.from(randn(rng, m * n), (v, i) => (i % 5 === 0 ? 0 : v));
+    const c0 = randn(rng, m * n);
+    for (const transA of [false, true])
+      for (const transB of [false, true]) {
+        const expected = c0.slice();
+        ts.gemm({ a, b, c: expected, m, n, k, transA, transB, bias, accumulate: true, relu: true, mask });
+        const c = be.alloc(m * n);
+        c.set(c0);
+        be.gemm({ a, b, c, m, n, k, transA, transB, bias, accumulate: true, relu: true, mask });
+        for (let i = 0; i < c.length; i++) {
+          const tol = 1e-5 * Math.abs(expected[i]!) + 2e-6 * Math.sqrt(k + 1); // the backend suite's GEMM bound
+          assert.ok(
+            Math.abs(c[i]! - expected[i]!) <= tol,
+            `transA=${transA} transB=${transB} C[${i}]: ${c[i]}`,
+          );
+        }
+        be.free(c);
+      }
+  });
+
   it('binds sub-views of one allocation and in-place outputs (one binding per device buffer)', (t) => {
     if (!('backend' in gpu)) return t.skip(gpu.skip);
     const be = gpu.backend;
