@@ -3,7 +3,8 @@
  * times (GFLOP/s for GEMM) beside a CPU backend, and training-step time on a tiny generated scene. On a software
  * adapter (SwiftShader) the numbers are a correctness run, not a speed measurement, and are labelled so.
  * Writes bench/results/webgpu.md.
- * Usage: npx tsx bench/webgpu.ts [--quick] [--cpu native|wasm] [--steps N]
+ * Usage: npx tsx bench/webgpu.ts [--quick] [--software] [--cpu native|wasm] [--steps N]  (--software: SwiftShader
+ * when VK_ICD_FILENAMES is unset)
  */
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';

@@ -130,6 +130,42 @@ describe('WebGPU backend', () => {
       }
   });
 
+  it('keeps the relative precision of small densities and opacities (float32 cancellation)', (t) => {
+    if (!('backend' in gpu)) return t.skip(gpu.skip);
+    const be = gpu.backend;
+    // softplus(−10) ≈ 4.5e-5: log(1 + e^x) in float32 was 1.3e-3 off, enough to change a whole training run.
+    const n = 400;
+    const x = Float32Array.from({ length: n }, (_, i) => -40 + (40 * i) / n);
+    const [pre, out] = [new Float32Array(n), new Float32Array(n)];
+    const [preRef, outRef] = [new Float32Array(n), new Float32Array(n)];
+    be.softplus({ x, n, shift: 0, pre, out });
+    ts.softplus({ x, n, shift: 0, pre: preRef, out: outRef });
+    for (let i = 0; i < n; i++)
+      assert.ok(
+        Math.abs(out[i]! - outRef[i]!) <= 1e-5 * outRef[i]!,
+        `softplus(${x[i]}) = ${out[i]} vs ${outRef[i]}`,
+      );
+    // Rays of one thin sample: opacity 1 − e^{−τ} for τ down to 1e-7 (1 − T in float32 would cancel).
+    const rays = 50;
+    const rayStart = Int32Array.from({ length: rays + 1 }, (_, r) => r);
+    const sigma = Float32Array.from({ length: rays }, (_, r) => 10 ** (-7 + r / 10));
+    const delta = new Float32Array(rays).fill(1);
+    const [w, op] = [new Float32Array(rays), new Float32Array(rays)];
+    const [wRef, opRef] = [new Float32Array(rays), new Float32Array(rays)];
+    be.renderWeights({ sigma, delta, rayStart, numRays: rays, weights: w, opacity: op });
+    ts.renderWeights({ sigma, delta, rayStart, numRays: rays, weights: wRef, opacity: opRef });
+    for (let r = 0; r < rays; r++) {
+      assert.ok(
+        Math.abs(op[r]! - opRef[r]!) <= 1e-5 * opRef[r]!,
+        `opacity at τ=${sigma[r]}: ${op[r]} vs ${opRef[r]}`,
+      );
+      assert.ok(
+        Math.abs(w[r]! - wRef[r]!) <= 1e-5 * wRef[r]!,
+        `weight at τ=${sigma[r]}: ${w[r]} vs ${wRef[r]}`,
+      );
+    }
+  });
+
   it('binds sub-views of one allocation and in-place outputs (one binding per device buffer)', (t) => {
     if (!('backend' in gpu)) return t.skip(gpu.skip);
     const be = gpu.backend;

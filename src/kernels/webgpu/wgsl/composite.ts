@@ -11,7 +11,7 @@ fn oneMinusExp(t: f32) -> f32 {
 
 const RAY_SCALARS = [{ name: 'numRays', type: 'u32' }] as const;
 
-/** w_s = T_s·(1 − exp(−σ_s δ_s)), T multiplied sample by sample; opacity 1 − T_end when asked. */
+/** w_s = T_s·(1 − exp(−σ_s δ_s)) with T_s = exp(−Σ_{j<s} σ_j δ_j); opacity 1 − T_end when asked. */
 export const RENDER_WEIGHTS: KernelDef = {
   name: 'renderWeights',
   bufs: [
@@ -23,13 +23,15 @@ export const RENDER_WEIGHTS: KernelDef = {
   ],
   scalars: [...RAY_SCALARS, { name: 'hasOpacity', type: 'u32' }],
   source: `${LINEAR_INDEX}\n${ONE_MINUS_EXP}\n${entry1d('p.numRays')}
-  var T = 1.0;
+  // The optical depth S is summed and T = e^{−S}: the opacity 1 − e^{−S} then keeps its relative precision when
+  // it is tiny (1 − T in float32 would cancel).
+  var S = 0.0;
   for (var s = u32(RS_ld(i)); s < u32(RS_ld(i + 1u)); s++) {
     let tau = SIG_ld(s) * DEL_ld(s);
-    W_st(s, T * oneMinusExp(tau));
-    T *= exp(-tau);
+    W_st(s, exp(-S) * oneMinusExp(tau));
+    S += tau;
   }
-  if (p.hasOpacity != 0u) { OP_st(i, 1.0 - T); }
+  if (p.hasOpacity != 0u) { OP_st(i, oneMinusExp(S)); }
 }
 `,
 };
