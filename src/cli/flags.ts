@@ -74,7 +74,7 @@ export function addBackendOptions(cmd: Command): Command {
   return cmd
     .option(
       '--backend <kind>',
-      `numeric kernels: ${BACKEND_CHOICES.join(', ')} (auto: native where built at install, else wasm; ts is the slow reference)`,
+      `numeric kernels: ${BACKEND_CHOICES.join(', ')} (auto: native where built at install, else wasm; ts is the slow reference; webgpu runs on a GPU through WebGPU)`,
       'auto',
     )
     .option('--threads <n>', 'threads per kernel call (default: cores, at most 4)');

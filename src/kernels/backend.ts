@@ -445,8 +445,8 @@ export interface MutualReachabilityMstArgs {
   w2: Float64Array;
 }
 
-/** Which implementation a backend is; new kinds (WebGPU) extend this union. */
-export type BackendKind = 'ts' | 'wasm' | 'native';
+/** Which implementation a backend is. */
+export type BackendKind = 'ts' | 'wasm' | 'native' | 'webgpu';
 
 /** The kernel set every field and loss is written against. */
 export interface Backend {
@@ -464,6 +464,16 @@ export interface Backend {
   free(buffer: F32 | I32): void;
   /** Stops worker threads and releases memory; the backend is unusable afterwards. */
   dispose(): void;
+  /**
+   * Device backends (WebGPU): keep the buffer of this alloc'd view on the device between kernels. The caller then
+   * calls syncToHost before reading it on the host and markHostWrite after writing it there. Absent on backends
+   * whose buffers are host memory (for them every view is always current).
+   */
+  keepResident?(view: F32 | I32): void;
+  /** Device backends: brings the host view of a resident buffer up to date with what kernels wrote. */
+  syncToHost?(view: F32 | I32): void;
+  /** Device backends: the host wrote this view of a resident buffer; kernels upload it before reading it. */
+  markHostWrite?(view: F32 | I32): void;
 
   /** General matrix product; see GemmArgs. */
   gemm(args: GemmArgs): void;

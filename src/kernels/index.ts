@@ -7,6 +7,8 @@ import { nativeAvailable } from './native/addon.ts';
 import { NativeBackend } from './native/native-backend.ts';
 import { TsBackend } from './ts-backend.ts';
 import { WasmBackend, type WasmBackendOptions } from './wasm/wasm-backend.ts';
+import { spawnNodeDevice } from './webgpu/node-spawn.ts';
+import { WebGpuBackend } from './webgpu/webgpu-backend.ts';
 
 export * from './backend.ts';
 export { nativeAvailable } from './native/addon.ts';
@@ -14,14 +16,15 @@ export { NativeBackend } from './native/native-backend.ts';
 export { TsBackend } from './ts-backend.ts';
 export { relaxedSimdSupported, type SimdVariant } from './wasm/loader.ts';
 export { WasmBackend, type WasmBackendOptions } from './wasm/wasm-backend.ts';
+export { WebGpuBackend, WebGpuUnavailableError } from './webgpu/webgpu-backend.ts';
 
 /** Backend kinds a user can ask for: one of the kinds, or 'auto' (native where built, else WASM). */
-export const BACKEND_CHOICES = ['auto', 'native', 'wasm', 'ts'] as const;
+export const BACKEND_CHOICES = ['auto', 'native', 'wasm', 'ts', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** Options of createBackend. */
 export interface CreateBackendOptions extends WasmBackendOptions {
-  /** 'auto' (default): native where built, else WASM; or a kind ('ts' is the plain reference). */
+  /** 'auto' (default): native where built, else WASM; or a kind ('ts' is the plain reference; 'webgpu' a GPU). */
   kind?: BackendChoice;
 }
 
@@ -40,6 +43,8 @@ export function createBackend(options: CreateBackendOptions = {}): Backend {
       return new WasmBackend(options);
     case 'native':
       return new NativeBackend(options.threads === undefined ? {} : { threads: options.threads });
+    case 'webgpu':
+      return new WebGpuBackend(spawnNodeDevice);
     default: {
       const never: never = kind;
       throw new Error(`unknown backend kind ${String(never)}`);
