@@ -132,7 +132,7 @@ const text = [
   '# Clustering benchmark',
   '',
   `Run on ${new Date().toISOString().slice(0, 10)} with Node ${process.version} on ${cpus().length} cores (${cpu}),`,
-  `single run per row; the native exact kernels use ${fast.threads} threads, everything else one core;`,
+  `single run per row; the native core distances use ${fast.threads} threads, its Prim tree and everything else one core;`,
   `1-minute load average at the start: ${loadAtStart}.`,
   '**The machine was shared with other jobs during the run, so times are',
   `noisy upper bounds.** Command: \`npx tsx bench/cluster.ts${full ? ' --full' : ''}\`.`,
