@@ -4,7 +4,7 @@
  */
 import { SceneError } from '../errors.ts';
 import type { CameraModel, DistortionKey, Intrinsics } from '../scene.ts';
-import { checkPose, openCvToOpenGl } from './common.ts';
+import { checkPose, openCvToOpenGl, quaternionToMatrix } from './common.ts';
 
 /** Where a record was read: its file and the line or record, for error messages. */
 export interface RecordPlace {
@@ -166,26 +166,9 @@ export function checkQuaternion(place: RecordPlace, q: readonly number[]): void 
   }
 }
 
-/** Row-major 3×3 rotation of a (renormalised) Hamilton quaternion (w, x, y, z). */
-export function quaternionToRotation(q: readonly number[]): number[] {
-  const n = Math.hypot(...q);
-  const [w, x, y, z] = q.map((v) => v / n) as [number, number, number, number];
-  return [
-    1 - 2 * (y * y + z * z),
-    2 * (x * y - w * z),
-    2 * (x * z + w * y),
-    2 * (x * y + w * z),
-    1 - 2 * (x * x + z * z),
-    2 * (y * z - w * x),
-    2 * (x * z - w * y),
-    2 * (y * z + w * x),
-    1 - 2 * (x * x + y * y),
-  ];
-}
-
 /** The scene-format camera-to-world pose (OpenGL axes) of an image's world-to-camera (OpenCV axes) pose. */
 export function colmapCameraToWorld(image: ColmapImage): Float64Array {
-  const R = quaternionToRotation(image.q);
+  const R = quaternionToMatrix(image.q);
   const [tx, ty, tz] = image.t;
   // camera-to-world = [Rᵀ | −Rᵀ t] in OpenCV axes, then flipped to OpenGL axes.
   const c2w = new Float64Array(16);

@@ -284,3 +284,20 @@ export function checkOutDir(inDir: string, outDir: string): void {
   // transforms.json is written last, so a conversion that fails midway never leaves a readable scene.
   rmSync(join(outDir, 'transforms.json'), { force: true });
 }
+
+/** Rotation matrix (row-major 3×3) of a quaternion given as w, x, y, z (normalised first). */
+export function quaternionToMatrix(q: readonly number[]): number[] {
+  const n = Math.hypot(q[0]!, q[1]!, q[2]!, q[3]!);
+  const [w, x, y, z] = [q[0]! / n, q[1]! / n, q[2]! / n, q[3]! / n];
+  return [
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
+  ];
+}

@@ -17,6 +17,7 @@ import {
   loadMap,
   type OutFrame,
   pinhole,
+  quaternionToMatrix,
   requireDir,
   requireFile,
   toInstanceIds,
@@ -39,23 +40,6 @@ function numberList(file: string, field: string, v: unknown, n: number): number[
     throw new SceneError(file, field, `must be a list of ${n} finite numbers`);
   }
   return v as number[];
-}
-
-/** Rotation matrix (row-major 3×3) of a quaternion given as w, x, y, z (normalised first). */
-export function quaternionToMatrix(q: readonly number[]): number[] {
-  const n = Math.hypot(q[0]!, q[1]!, q[2]!, q[3]!);
-  const [w, x, y, z] = [q[0]! / n, q[1]! / n, q[2]! / n, q[3]! / n];
-  return [
-    1 - 2 * (y * y + z * z),
-    2 * (x * y - w * z),
-    2 * (x * z + w * y),
-    2 * (x * y + w * z),
-    1 - 2 * (x * x + z * z),
-    2 * (y * z - w * x),
-    2 * (x * z - w * y),
-    2 * (y * z + w * x),
-    1 - 2 * (x * x + y * y),
-  ];
 }
 
 function readMetadata(file: string): { K: number[]; positions: unknown[]; quaternions: unknown[] } {
