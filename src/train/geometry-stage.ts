@@ -7,6 +7,7 @@ import type { ViewPixels } from '../data/training-views.ts';
 import { photometricLoss } from '../losses/photometric.ts';
 import type { TrainConfig } from '../model/config.ts';
 import type { TensorfGeometry } from '../model/tensorf.ts';
+import { pixelToCameraDir } from '../rays/camera.ts';
 import type { Normalization } from '../rays/normalize.ts';
 import { type RayBundle, raysForPixels } from '../rays/ray-bundle.ts';
 import { Adam } from './adam.ts';
@@ -57,15 +58,14 @@ export function gatherRays(
     const view = views[v]!;
     const b = raysForPixels(view.frame, view.intrinsics, norm, Int32Array.from(pixels));
     bundles.push(b);
-    const { fx, fy, cx, cy, w } = view.intrinsics;
+    const intr = view.intrinsics;
     for (const p of pixels) {
       rgb.push(view.rgb[p * 3]!, view.rgb[p * 3 + 1]!, view.rgb[p * 3 + 2]!);
       const z = view.depth ? view.depth[p]! : 0;
-      if (z > 0) {
-        const x = ((p % w) + 0.5 - cx) / fx;
-        const y = (Math.floor(p / w) + 0.5 - cy) / fy;
-        depth.push((z * Math.hypot(x, y, 1)) / norm.scale);
-      } else depth.push(-1);
+      // The ray through the lens model, on the z = −1 plane: planar depth × its length is the distance along it.
+      const [x, y, dz] = z > 0 ? pixelToCameraDir(intr, p % intr.w, Math.floor(p / intr.w)) : [0, 0, 0];
+      if (z > 0 && dz < 0) depth.push((z * Math.hypot(x, y, 1)) / norm.scale);
+      else depth.push(-1);
     }
   }
   const n = bundles.reduce((s, b) => s + b.n, 0);
