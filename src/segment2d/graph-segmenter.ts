@@ -2,16 +2,16 @@
  * A weight-free stand-in for a 2D instance segmenter: graph-based segmentation of every view (colour plus depth
  * edges), large segments taken as stuff, the rest as things with fresh random ids per view.
  */
-import { join } from 'node:path';
 import type { ProgressFn } from '../core/progress.ts';
 import { Rng } from '../core/rng.ts';
 import { SceneError } from '../data/errors.ts';
 import { readDepth, readRgb } from '../data/maps.ts';
-import { writeGray16 } from '../data/png.ts';
+import { writeSegmenterMaps } from '../data/masks/write.ts';
 import { readScene } from '../data/read-scene.ts';
 import type { Frame, Scene, SemanticClass } from '../data/scene.ts';
 import { sceneToJson, writeTransforms } from '../data/write-scene.ts';
-import { confidenceMap, confidenceToUint16 } from '../synth/mask-confidence.ts';
+import { confidenceMap } from '../synth/mask-confidence.ts';
+import { freshSegmentIds } from '../synth/segmenter2d.ts';
 import { type GraphInput, type GraphParams, segmentGraph } from './felzenszwalb.ts';
 
 /** Parameters of the graph segmenter beyond the segmentation itself. */
@@ -33,9 +33,6 @@ export const GRAPH_DEFAULTS: GraphSegmenterParams = {
 const AUTO_MIN_SHARE = 0.004;
 /** Width of the band, as a share of the shorter image side, over which confidence falls to ½ at a boundary. */
 const CONFIDENCE_BAND = 0.02;
-/** Spare ids beyond the segment count, so a view's ids are a random subset and not just 1..K. */
-const ID_HEADROOM = 64;
-
 /** One view's segmenter maps. */
 export interface GraphView {
   instance: Uint16Array;
@@ -69,10 +66,10 @@ export function graphView(
   for (let i = 0; i < n; i++) area[labels[i]!]!++;
   const thingLabels: number[] = [];
   for (let l = 0; l < count; l++) if (area[l]! <= params.stuffShare * n) thingLabels.push(l);
-  const pool = rng.permutation(thingLabels.length + ID_HEADROOM);
+  const ids = freshSegmentIds(thingLabels.length, rng);
   const idOf = new Uint16Array(count);
   thingLabels.forEach((l, k) => {
-    idOf[l] = pool[k]! + 1;
+    idOf[l] = ids[k]!;
   });
   const instance = new Uint16Array(n);
   const semantic = new Uint16Array(n);
@@ -116,15 +113,7 @@ export async function runGraphSegmenter(sceneDir: string, opts: GraphSegmenterOp
     const { w, h } = frame.intrinsics;
     const view = graphView(frameInput(scene, frame), opts.params, cls, new Rng(opts.seed).fork(frame.index));
     things += view.things;
-    const paths = {
-      instance_file_path: `segments/instance/${frame.stem}.png`,
-      semantic_file_path: `segments/semantic/${frame.stem}.png`,
-      confidence_file_path: `segments/confidence/${frame.stem}.png`,
-    } as const;
-    writeGray16(join(scene.dir, paths.instance_file_path), w, h, view.instance);
-    writeGray16(join(scene.dir, paths.semantic_file_path), w, h, view.semantic);
-    writeGray16(join(scene.dir, paths.confidence_file_path), w, h, confidenceToUint16(view.confidence));
-    Object.assign(frame.maps, paths);
+    Object.assign(frame.maps, writeSegmenterMaps(scene.dir, frame.stem, w, h, view));
     opts.onProgress?.(frame.index + 1, total, `${view.things} segments`);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

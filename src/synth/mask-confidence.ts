@@ -15,6 +15,3 @@ export function confidenceMap(map: LabelMap, perLabel: Float32Array, bandPx: num
   }
   return out;
 }
-
-/** How a confidence map is stored (one writer for the simulated and the imported segmenter). */
-export { confidenceToUint16 } from '../data/masks/write.ts';

@@ -44,6 +44,13 @@ export interface SegmenterView {
 /** Spare ids beyond the segment count, so a view's ids are a random subset and not just 1..K. */
 const ID_HEADROOM = 64;
 
+/** Distinct random segment ids for `count` segments of one view (from 1..count + ID_HEADROOM). */
+export function freshSegmentIds(count: number, rng: Rng): Uint16Array {
+  if (count + ID_HEADROOM > 65535) throw new Error(`too many segments in one view (${count})`);
+  const pool = rng.permutation(count + ID_HEADROOM);
+  return Uint16Array.from(pool.subarray(0, count), (p) => p + 1);
+}
+
 type SegmentKind = 'clean' | 'noisy' | 'false';
 
 interface Segment {
@@ -196,12 +203,11 @@ export function simulateView(
   const finalArea = labelAreas(map, maxLabel);
   const alive: number[] = [];
   for (let l = 1; l <= maxLabel; l++) if (finalArea[l]! > 0) alive.push(l);
-  if (alive.length + ID_HEADROOM > 65535) throw new Error(`too many segments in one view (${alive.length})`);
-  const pool = rng.permutation(alive.length + ID_HEADROOM);
+  const ids = freshSegmentIds(alive.length, rng);
   const idOf = new Uint16Array(maxLabel + 1);
   const perLabel = new Float32Array(maxLabel + 1).fill(1);
   alive.forEach((l, k) => {
-    idOf[l] = pool[k]! + 1;
+    idOf[l] = ids[k]!;
     const seg = segs[l]!;
     const base =
       seg.kind === 'clean'
