@@ -3,6 +3,7 @@
  * scene's `aabb` when given, else from depth maps, else from the cameras alone.
  */
 import { readDepth } from '../data/maps.ts';
+import { nearestRank, percentileBox } from '../data/percentile-box.ts';
 import type { Frame, Scene } from '../data/scene.ts';
 import { cameraOrigin, transformDir, unprojectPixel, type Vec3 } from './camera.ts';
 
@@ -41,12 +42,6 @@ function fromBox(min: Vec3, max: Vec3, source: Normalization['source']): Normali
   return norm;
 }
 
-/** Value at quantile q of a sorted copy of xs. */
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
-}
-
 /** Box of depth points over sampled pixels of the given frames (1st–99th percentile, 5 % margin). */
 function depthBox(scene: Scene, frames: Frame[]): { min: Vec3; max: Vec3 } | null {
   const pts: Vec3[] = [];
@@ -63,17 +58,13 @@ function depthBox(scene: Scene, frames: Frame[]): { min: Vec3; max: Vec3 } | nul
     }
   }
   if (pts.length < 10) return null;
-  const min: Vec3 = [0, 0, 0];
-  const max: Vec3 = [0, 0, 0];
-  for (let k = 0; k < 3; k++) {
-    const xs = pts.map((p) => p[k]!);
-    const lo = quantile(xs, 0.01);
-    const hi = quantile(xs, 0.99);
-    const pad = 0.05 * (hi - lo) + 1e-6;
-    min[k] = lo - pad;
-    max[k] = hi + pad;
-  }
-  return { min, max };
+  const box = percentileBox(Float64Array.from(pts.flat()), {
+    low: 0.01,
+    high: 0.99,
+    pad: 0.05,
+    minPad: 1e-6,
+  });
+  return box && { min: box[0], max: box[1] };
 }
 
 /** Least-squares point closest to all camera optical axes, and the median camera distance to it. */
@@ -110,7 +101,7 @@ function cameraFocus(frames: Frame[]): { focus: Vec3; distance: number } {
     ) as Vec3;
   }
   const dists = frames.map((f) => Math.hypot(...(cameraOrigin(f).map((v, k) => v - focus[k]!) as Vec3)));
-  return { focus, distance: quantile(dists, 0.5) };
+  return { focus, distance: nearestRank(Float64Array.from(dists).sort(), 0.5) };
 }
 
 /** The normalisation of a scene, from its aabb, else its training depth maps, else its cameras. */

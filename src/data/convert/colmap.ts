@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { SceneError } from '../errors.ts';
+import { percentileBox } from '../percentile-box.ts';
 import type { Intrinsics } from '../scene.ts';
 import { writeTransforms } from '../write-scene.ts';
 import { readCamerasBinary, readImagesBinary, readPointsBinary } from './colmap-binary.ts';
@@ -84,30 +85,13 @@ export function defaultImagesDir(modelDir: string): string | null {
   return null;
 }
 
-/** Value at quantile q of sorted values. */
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
-}
-
 /** Fraction of the points left out at each end of each axis, and the padding added to the kept extent. */
 const BOX_TAIL = 0.01;
 const BOX_PAD = 0.05;
 
 /** The box of the 1st–99th percentiles of the points on each axis, padded by 5 % of its extent; null without points. */
 export function pointsBox(points: Float64Array): [[number, number, number], [number, number, number]] | null {
-  const n = points.length / 3;
-  if (n === 0) return null;
-  const min: [number, number, number] = [0, 0, 0];
-  const max: [number, number, number] = [0, 0, 0];
-  for (let k = 0; k < 3; k++) {
-    const axis = Float64Array.from({ length: n }, (_, i) => points[i * 3 + k]!).sort();
-    const lo = quantile(axis, BOX_TAIL);
-    const hi = quantile(axis, 1 - BOX_TAIL);
-    const pad = BOX_PAD * (hi - lo) + 1e-6;
-    min[k] = lo - pad;
-    max[k] = hi + pad;
-  }
-  return [min, max];
+  return percentileBox(points, { low: BOX_TAIL, high: 1 - BOX_TAIL, pad: BOX_PAD, minPad: 1e-6 });
 }
 
 /** A frame's stem: the image NAME without extension, folders joined by "_" (so sub-folder images stay apart). */

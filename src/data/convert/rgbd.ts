@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SceneError } from '../errors.ts';
+import { percentileBox } from '../percentile-box.ts';
 import { type Image, writeRgb8 } from '../png.ts';
 import { fitSize, resizeArea, resizeDepthMedian, resizeIntrinsics } from '../resample.ts';
 import type { Intrinsics, Split } from '../scene.ts';
@@ -82,20 +83,15 @@ export function rgbdSplit(k: number, every: number): Split {
   return every > 0 && k % every === Math.floor(every / 2) ? 'test' : 'train';
 }
 
-/** Lower and upper percentile of each axis of the points, padded by BOX_PAD of the extent. */
+/** Lower and upper percentile of each axis of the points, padded by BOX_PAD of the extent (null below 10 points). */
 function robustBox(points: number[][]): [[number, number, number], [number, number, number]] | null {
   if (points.length < 10) return null;
-  const min: [number, number, number] = [0, 0, 0];
-  const max: [number, number, number] = [0, 0, 0];
-  for (let a = 0; a < 3; a++) {
-    const xs = Float64Array.from(points, (p) => p[a]!).sort();
-    const lo = xs[Math.round(BOX_LOW * (xs.length - 1))]!;
-    const hi = xs[Math.round(BOX_HIGH * (xs.length - 1))]!;
-    const pad = BOX_PAD * (hi - lo) + 1e-3;
-    min[a] = lo - pad;
-    max[a] = hi + pad;
-  }
-  return [min, max];
+  return percentileBox(Float64Array.from(points.flat()), {
+    low: BOX_LOW,
+    high: BOX_HIGH,
+    pad: BOX_PAD,
+    minPad: 1e-3,
+  });
 }
 
 /** World points (OpenCV pose, metres) of a regular sample of the valid depth pixels of one view. */
