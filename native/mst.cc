@@ -39,15 +39,10 @@ inline float floatCut(double best, double shrink, bool finite) {
   return std::max(f, 1e-30f);
 }
 
-/** The best edge a thread found: ranked by (weight, lower endpoint, higher endpoint). */
+/** The next tree edge: its weight and endpoints, and the slot and id of the vertex it brings into the tree. */
 struct Candidate {
   double w = INF;
-  int lo = -1, hi = -1, slot = -1, vertex = -1;  // slot and id of the vertex the edge brings into the tree
-  bool before(const Candidate& o) const {
-    if (w != o.w) return w < o.w;
-    if (lo != o.lo) return lo < o.lo;
-    return hi < o.hi;
-  }
+  int lo = -1, hi = -1, slot = -1, vertex = -1;
 };
 
 }  // namespace
@@ -132,18 +127,18 @@ namespace {
 
 
 /**
- * One thread's share of the vertices outside the tree, compacted: tiles of 8 vertices holding each dimension's 8
+ * The vertices outside the tree, compacted: tiles of 8 vertices holding each dimension's 8
  * values together, with the vertices' ids, core distances and best edge into the tree (weight and tree end).
  */
-struct Share {
+struct Rest {
   int d = 0, count = 0;
   std::vector<float> x;  // tile-major: tile, dimension, lane
   std::vector<double> core, bw;
   std::vector<int64_t> id, src;
 
-  void init(const float* pts, int n, int dim, const double* coreSq, int tid, int nt) {
+  void init(const float* pts, int n, int dim, const double* coreSq) {
     d = dim;
-    for (int v = 1 + tid; v < n; v += nt) count++;
+    count = n - 1;
     const int tiles = (count + LANES - 1) / LANES;
     x.assign(static_cast<size_t>(tiles) * d * LANES, 0.0f);
     // Padding lanes have infinite core distances, so their best edge stays infinite and is never picked.
@@ -152,7 +147,7 @@ struct Share {
     id.assign(core.size(), -1);
     src.assign(core.size(), -1);
     int slot = 0;
-    for (int v = 1 + tid; v < n; v += nt, slot++) {
+    for (int v = 1; v < n; v++, slot++) {
       for (int t = 0; t < d; t++) x[at(slot, t)] = pts[static_cast<size_t>(v) * d + t];
       core[slot] = coreSq[v];
       id[slot] = v;
@@ -197,7 +192,7 @@ inline v8d exactDistances(const TreeVertex& cur, const float* tile, int d) {
  * lane whose float distance, shrunk by its rounding bound, already exceeds its best edge cannot improve (nor tie),
  * and only tiles with some other lane get the exact double-precision distances. Returns the lowest best edge.
  */
-v8d relax(Share& sh, const TreeVertex& cur, double shrink) {
+v8d relax(Rest& sh, const TreeVertex& cur, double shrink) {
   const int d = sh.d;
   const v8d curCore = v8d{} + cur.core;
   const v8l curId = v8l{} + cur.id;
@@ -252,7 +247,7 @@ v8d relax(Share& sh, const TreeVertex& cur, double shrink) {
 }
 
 /** The first-ranked edge among the share's vertices whose best edge weighs w. */
-Candidate firstAt(const Share& sh, double w) {
+Candidate firstAt(const Rest& sh, double w) {
   Candidate best;
   const v8d wv = v8d{} + w;
   for (int s = 0; s < sh.count; s += LANES) {
@@ -274,49 +269,32 @@ Candidate firstAt(const Share& sh, double w) {
 
 void mutualReachabilityMst(const float* x, int n, int d, const double* coreSq, int32_t* outLo, int32_t* outHi,
                            double* outW, int threads) {
-  if (n < 2) return;
-  // One thread: split among threads, every step ends at a barrier, and on a busy machine each barrier can wait a
-  // whole time slice for the other thread (10⁵ points in 24-D: 11.5 s on 2 idle cores, 288 s under load 10). The
-  // shares below still take a thread count, so a barrier-free split can reuse them.
+  // Sequential: a split among threads ends every step at a barrier, and on a busy machine each barrier can wait a
+  // whole time slice for the other thread (10⁵ points in 24-D: 11.5 s on 2 idle cores, 288 s under load 10).
   (void)threads;
-  const int nt = 1;
-  std::vector<Candidate> found(2 * static_cast<size_t>(nt));
-#pragma omp parallel num_threads(nt)
-  {
-    const int tid = omp_get_thread_num();
-    Share sh;
-    sh.init(x, n, d, coreSq, tid, nt);  // vertex v belongs to thread (v − 1) mod nt
-    TreeVertex cur;
-    cur.x32.resize(d);
-    cur.x64.resize(d);
-    // Float sums of d squares lie within (d + 2)·2⁻²⁴ of the exact sum; shrinking by twice that is safe.
-    const double shrink = 1.0 - (d + 2) * std::ldexp(1.0, -23);
-    for (int e = 0; e < n - 1; e++) {
-      for (int t = 0; t < d; t++) {
-        const float c = x[static_cast<size_t>(cur.id) * d + t];
-        cur.x32[t] = v8f{} + c;
-        cur.x64[t] = v8d{} + static_cast<double>(c);
-      }
-      cur.core = coreSq[cur.id];
-      const v8d lowest = relax(sh, cur, shrink);
-      double w = lowest[0];
-      for (int l = 1; l < LANES; l++) w = lowest[l] < w ? lowest[l] : w;
-      Candidate* slots = &found[static_cast<size_t>(e & 1) * nt];
-      slots[tid] = firstAt(sh, w);
-#pragma omp barrier
-      // Every thread reduces the same candidates to the same pick; its owner removes it (one barrier per step:
-      // the candidate slots alternate, so the next step's writes never meet this step's reads).
-      int owner = -1;
-      for (int t = 0; t < nt; t++)
-        if (slots[t].slot >= 0 && (owner < 0 || slots[t].before(slots[owner]))) owner = t;
-      const Candidate pick = slots[owner];
-      if (tid == 0) {
-        outLo[e] = pick.lo;
-        outHi[e] = pick.hi;
-        outW[e] = pick.w;
-      }
-      if (owner == tid) sh.remove(pick.slot);
-      cur.id = pick.vertex;
+  if (n < 2) return;
+  Rest rest;
+  rest.init(x, n, d, coreSq);
+  TreeVertex cur;
+  cur.x32.resize(d);
+  cur.x64.resize(d);
+  // Float sums of d squares lie within (d + 2)·2⁻²⁴ of the exact sum; shrinking by twice that is safe.
+  const double shrink = 1.0 - (d + 2) * std::ldexp(1.0, -23);
+  for (int e = 0; e < n - 1; e++) {
+    for (int t = 0; t < d; t++) {
+      const float c = x[static_cast<size_t>(cur.id) * d + t];
+      cur.x32[t] = v8f{} + c;
+      cur.x64[t] = v8d{} + static_cast<double>(c);
     }
+    cur.core = coreSq[cur.id];
+    const v8d lowest = relax(rest, cur, shrink);
+    double w = lowest[0];
+    for (int l = 1; l < LANES; l++) w = lowest[l] < w ? lowest[l] : w;
+    const Candidate pick = firstAt(rest, w);
+    outLo[e] = pick.lo;
+    outHi[e] = pick.hi;
+    outW[e] = pick.w;
+    rest.remove(pick.slot);
+    cur.id = pick.vertex;
   }
 }
