@@ -51,9 +51,10 @@ export function hdbscan(
   onProgress?.(0, 3, 'core distances');
   let mst: SpanningTree;
   if (path === 'exact') {
-    const coreSq = coreDistancesSqBrute(points, n, d, minSamples, compute());
+    const backend = compute();
+    const coreSq = coreDistancesSqBrute(points, n, d, minSamples, backend);
     onProgress?.(1, 3, 'spanning tree');
-    mst = primMst(points, n, d, coreSq, compute());
+    mst = primMst(points, n, d, coreSq, backend);
   } else {
     const tree = new KdTree(points, n, d);
     const coreSq = coreDistancesSqTree(tree, minSamples);
