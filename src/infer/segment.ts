@@ -20,7 +20,12 @@ import { writePly } from '../export/ply.ts';
 import { renderLabels } from '../model/label-render.ts';
 import { toWorld } from '../rays/normalize.ts';
 import { raysForView } from '../rays/ray-bundle.ts';
-import { assignInstances, type ClassCentroids, extractCentroids } from './class-centroids.ts';
+import {
+  assignInstances,
+  type ClassCentroids,
+  type EmbeddingSample,
+  extractCentroids,
+} from './class-centroids.ts';
 import { loadRun } from './load-model.ts';
 import { sampleEmbeddings, segmenterThingFocus } from './sample-embeddings.ts';
 import {
@@ -141,7 +146,6 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
   // Everything that can be refused is checked before the slow clustering starts.
   const frames = viewsToLabel(scene, opts.views);
   ensureFolder(opts.out);
-  const thingShare = opts.thingShare ?? DEFAULT_THING_SHARE;
   let params: ClusterParams | null = null;
   let selection: SegmentResult['selection'] = [];
   let centroids: ClassCentroids[] = [];
@@ -151,37 +155,9 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
     label = (embedding, dim, semantic) => argmaxSlots(embedding, dim, semantic, kinds.things);
     log(`linear-assignment run: ids are the arg-max of ${config.slots} slots`);
   } else {
-    const sample = sampleEmbeddings(
-      render,
-      trainFrames,
-      config.trainSize,
-      opts.samplePixels ?? DEFAULT_SAMPLE_PIXELS,
-      opts.sampleViews ?? 100,
-      rng.fork('sample'),
-      opts.onProgress,
-      thingShare > 0
-        ? { focus: segmenterThingFocus(scene, things, config.trainSize), share: thingShare }
-        : undefined,
-    );
+    const sample = segmentSample(run, trainFrames, opts, rng);
     if (opts.parameter === 'auto') {
-      const order = Array.from(rng.fork('selection').permutation(trainFrames.length));
-      const chosen = order
-        .slice(0, selectionViewCount(trainFrames.length, opts.selectionViews))
-        .map((i) => trainFrames[i]!);
-      // Only the segmenter's maps are compared, so RGB, depth and confidence are not loaded.
-      const views: SelectionView[] = chosen.map((frame) => {
-        const instance = segmenterInstances(scene, frame, config.trainSize);
-        const semantic = segmenterSemantics(scene, frame, config.trainSize);
-        if (!instance || !semantic)
-          throw new Error(`${scene.transformsPath}: frame ${frame.stem} has no 2D segmenter maps`);
-        const r = renderLabels(render, frame, reducedIntrinsics(frame.intrinsics, config.trainSize));
-        return {
-          embedding: r.embedding,
-          semantic: r.semantic,
-          segmenterInstance: Uint16Array.from(instance),
-          segmenterSemantic: semantic,
-        };
-      });
+      const views = selectionViews(run, selectionFrames(trainFrames, rng, opts.selectionViews));
       const sel = selectParameter(
         sample,
         views,
@@ -280,6 +256,55 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
     }
   }
   return { params, centroids, instances, frames: frames.length, selection };
+}
+
+/** The rendered training pixels a segmentation clusters (the same for the same run, options and rng). */
+export function segmentSample(
+  run: ReturnType<typeof loadRun>,
+  trainFrames: Frame[],
+  opts: Pick<SegmentOptions, 'samplePixels' | 'sampleViews' | 'thingShare' | 'onProgress'>,
+  rng: Rng,
+): EmbeddingSample {
+  const { scene, config, model: render } = run;
+  const things = [...classKinds(scene).things].sort((a, b) => a - b);
+  const thingShare = opts.thingShare ?? DEFAULT_THING_SHARE;
+  return sampleEmbeddings(
+    render,
+    trainFrames,
+    config.trainSize,
+    opts.samplePixels ?? DEFAULT_SAMPLE_PIXELS,
+    opts.sampleViews ?? 100,
+    rng.fork('sample'),
+    opts.onProgress,
+    thingShare > 0
+      ? { focus: segmenterThingFocus(scene, things, config.trainSize), share: thingShare }
+      : undefined,
+  );
+}
+
+/** Which training frames the automatic parameter is scored on. */
+export function selectionFrames(trainFrames: Frame[], rng: Rng, requested?: number): Frame[] {
+  const order = Array.from(rng.fork('selection').permutation(trainFrames.length));
+  return order.slice(0, selectionViewCount(trainFrames.length, requested)).map((i) => trainFrames[i]!);
+}
+
+/** The training views the automatic parameter is scored on, rendered, with the segmenter's maps. */
+export function selectionViews(run: ReturnType<typeof loadRun>, chosen: Frame[]): SelectionView[] {
+  const { scene, config, model: render } = run;
+  // Only the segmenter's maps are compared, so RGB, depth and confidence are not loaded.
+  return chosen.map((frame) => {
+    const instance = segmenterInstances(scene, frame, config.trainSize);
+    const semantic = segmenterSemantics(scene, frame, config.trainSize);
+    if (!instance || !semantic)
+      throw new Error(`${scene.transformsPath}: frame ${frame.stem} has no 2D segmenter maps`);
+    const r = renderLabels(render, frame, reducedIntrinsics(frame.intrinsics, config.trainSize));
+    return {
+      embedding: r.embedding,
+      semantic: r.semantic,
+      segmenterInstance: Uint16Array.from(instance),
+      segmenterSemantic: semantic,
+    };
+  });
 }
 
 /** The frames `views` names (a split, all, or a camera file); refuses a name that is neither, or no frames. */
