@@ -16,7 +16,7 @@ import { reducedIntrinsics } from '../src/data/training-views.ts';
 import { classKinds } from '../src/eval/evaluate.ts';
 import type { LabelPair } from '../src/eval/labels.ts';
 import { framewisePqEntries, panopticQuality } from '../src/eval/panoptic-quality.ts';
-import { assignInstances, extractCentroids } from '../src/infer/class-centroids.ts';
+import { assignInstances, extractCentroids, type LinkageCache } from '../src/infer/class-centroids.ts';
 import { loadRun } from '../src/infer/load-model.ts';
 import {
   DEFAULT_SAMPLE_PIXELS,
@@ -46,6 +46,8 @@ const EXTRA_SIZES = [20, 50, 100, 200, 400, 800, 1500, 3000];
 
 interface Row {
   size: number;
+  /** Whether HDBSCAN may return a class's root as its one cluster. */
+  single: boolean;
   auto: boolean;
   vsSegmenter: number;
   vsTruth: number;
@@ -116,41 +118,48 @@ async function study(n: number): Promise<{ rows: Row[]; segments: number[]; gtOb
   >[];
   const sizes = [...new Set([...auto.map((p) => p.minClusterSize), ...EXTRA_SIZES])].sort((a, b) => a - b);
   const rows: Row[] = [];
-  for (const s of sizes) {
-    const params: ClusterParams = {
-      method: 'hdbscan',
-      minClusterSize: s,
-      minSamples: 1,
-      allowSingleCluster: true,
-    };
-    const key = JSON.stringify(params);
-    const vsSegmenter = selectionScore(sample, sel, things, kinds, params, sweep.fork(key));
-    const centroids = extractCentroids(sample, things, params, new Rng(key));
-    const selPairs: LabelPair[] = sel.map((v, i) => ({
-      predSemantic: v.semantic,
-      predInstance: assignInstances(v.embedding, sample.dim, v.semantic, centroids),
-      gtSemantic: gtSel[i]!.semantic,
-      gtInstance: gtSel[i]!.instance,
-    }));
-    const testPairs: LabelPair[] = test.map((t) => ({
-      predSemantic: t.r.semantic,
-      predInstance: assignInstances(t.r.embedding, sample.dim, t.r.semantic, centroids),
-      gtSemantic: t.semantic,
-      gtInstance: t.instance,
-    }));
-    const row = {
-      size: s,
-      auto: auto.some((p) => p.minClusterSize === s),
-      vsSegmenter,
-      vsTruth: framewisePqEntries(selPairs, kinds, { mergeThings: true }),
-      pqScene: panopticQuality(testPairs, kinds).pq,
-      instances: centroids.reduce((a, c) => a + c.centroids.length, 0),
-    };
-    rows.push(row);
-    log(
-      `N=${n} size ${s}: vs segmenter ${(100 * row.vsSegmenter).toFixed(2)}, vs truth ${(100 * row.vsTruth).toFixed(2)}, PQ^scene ${(100 * row.pqScene).toFixed(2)}, ${row.instances} instances`,
-    );
-  }
+  const trees: LinkageCache = new Map();
+  for (const single of [true, false])
+    for (const s of sizes) {
+      const params: ClusterParams = {
+        method: 'hdbscan',
+        minClusterSize: s,
+        minSamples: 1,
+        allowSingleCluster: single,
+      };
+      const key = JSON.stringify(params);
+      const vsSegmenter = selectionScore(sample, sel, things, kinds, params, sweep.fork(key), trees);
+      const centroids = extractCentroids(sample, things, params, new Rng(key), undefined, trees);
+      const selPairs: LabelPair[] = sel.map((v, i) => ({
+        predSemantic: v.semantic,
+        predInstance: assignInstances(v.embedding, sample.dim, v.semantic, centroids),
+        gtSemantic: gtSel[i]!.semantic,
+        gtInstance: gtSel[i]!.instance,
+      }));
+      const testPairs: LabelPair[] = test.map((t) => ({
+        predSemantic: t.r.semantic,
+        predInstance: assignInstances(t.r.embedding, sample.dim, t.r.semantic, centroids),
+        gtSemantic: t.semantic,
+        gtInstance: t.instance,
+      }));
+      const row = {
+        size: s,
+        single,
+        auto: single && auto.some((p) => p.minClusterSize === s),
+        vsSegmenter,
+        vsTruth: framewisePqEntries(selPairs, kinds, { mergeThings: true }),
+        pqScene: panopticQuality(testPairs, kinds).pq,
+        instances: centroids.reduce((a, c) => a + c.centroids.length, 0),
+      };
+      rows.push(row);
+      log(
+        `N=${n} size ${s}${single ? '' : ' (no single cluster)'}: vs segmenter ${(100 * row.vsSegmenter).toFixed(2)}, vs truth ${(100 * row.vsTruth).toFixed(2)}, PQ^scene ${(100 * row.pqScene).toFixed(2)}, ${row.instances} instances`,
+      );
+    }
+  writeFileSync(
+    join(dir, 'cluster-size.json'),
+    `${JSON.stringify({ rows, segments, gtObjects, thingClasses: things.length })}\n`,
+  );
   return { rows, segments, gtObjects };
 }
 
@@ -168,11 +177,11 @@ for (const n of objects) {
     '',
     `Sampled pixels per 2D thing segment on those views: median ${quantile(segments, 0.5).toFixed(0)}, quartiles ${quantile(segments, 0.25).toFixed(0)} / ${quantile(segments, 0.75).toFixed(0)} (${segments.length} segments).`,
     '',
-    '| min cluster size | candidate | per-frame PQ vs segmenter | per-frame PQ vs truth | PQ^scene (test) | instances |',
-    '|---|---|---|---|---|---|',
+    '| min cluster size | single cluster allowed | candidate | per-frame PQ vs segmenter | per-frame PQ vs truth | PQ^scene (test) | instances |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.size}${r === best ? ' ★' : ''} | ${r.auto ? 'yes' : ''} | ${(100 * r.vsSegmenter).toFixed(2)} | ${(100 * r.vsTruth).toFixed(2)} | ${(100 * r.pqScene).toFixed(2)} | ${r.instances} |`,
+        `| ${r.size}${r === best ? ' ★' : ''} | ${r.single ? 'yes' : 'no'} | ${r.auto ? 'yes' : ''} | ${(100 * r.vsSegmenter).toFixed(2)} | ${(100 * r.vsTruth).toFixed(2)} | ${(100 * r.pqScene).toFixed(2)} | ${r.instances} |`,
     ),
     '',
   );

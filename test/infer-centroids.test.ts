@@ -5,6 +5,7 @@ import { Rng } from '../src/core/rng.ts';
 import {
   assignInstances,
   extractCentroids,
+  type LinkageCache,
   MAX_FIT_POINTS,
   MAX_FIT_POINTS_HIGH_DIM,
   maxFitPoints,
@@ -123,4 +124,46 @@ test('high-dimensional embeddings are fitted on fewer points, where HDBSCAN take
   assert.equal(maxFitPoints(24), MAX_FIT_POINTS_HIGH_DIM);
   assert.equal(resolveHdbscanPath('auto', MAX_FIT_POINTS, 24), 'exact');
   assert.ok(MAX_FIT_POINTS_HIGH_DIM < MAX_FIT_POINTS);
+});
+
+test('a sweep of cluster sizes over one tree cache gives the centroids of fresh clusterings', () => {
+  const a = blobs(
+    [
+      [0, 0, 0],
+      [3, 0, 0],
+      [0, 3, 0],
+      [3, 3, 0.5],
+    ],
+    150,
+    0.6,
+    1,
+  );
+  const b = blobs(
+    [
+      [0, 0, 4],
+      [4, 4, 4],
+    ],
+    120,
+    0.5,
+    2,
+  );
+  const sample = {
+    embedding: Float32Array.from([...a.emb, ...b.emb]),
+    dim: 3,
+    semantic: Uint16Array.from([...a.sem, ...b.sem]),
+  };
+  const trees: LinkageCache = new Map();
+  const counts = new Set<number>();
+  for (const minClusterSize of [5, 20, 60, 140, 400]) {
+    for (const allowSingleCluster of [true, false]) {
+      const params = { method: 'hdbscan' as const, minClusterSize, minSamples: 1, allowSingleCluster };
+      const fresh = extractCentroids(sample, [1, 2], params, new Rng('x'));
+      const cached = extractCentroids(sample, [1, 2], params, new Rng('x'), undefined, trees);
+      assert.deepEqual(cached, fresh);
+      counts.add(fresh.reduce((s, c) => s + c.centroids.length, 0));
+    }
+  }
+  // One tree per class, reused by all ten settings, which do not all agree.
+  assert.equal(trees.size, 2);
+  assert.ok(counts.size >= 3, `instance counts ${[...counts]}`);
 });

@@ -5,7 +5,7 @@ import { clusterStability, condenseTree } from './condensed-tree.ts';
 import { coreDistancesSqBrute, coreDistancesSqTree } from './core-distance.ts';
 import { selectEom } from './eom.ts';
 import { KdTree } from './kdtree.ts';
-import { singleLinkage } from './linkage.ts';
+import { type Linkage, singleLinkage } from './linkage.ts';
 import { primMst, type SpanningTree, sortEdges } from './mst.ts';
 import { boruvkaMst } from './mst-boruvka.ts';
 import {
@@ -36,18 +36,46 @@ export function hdbscan(
   onProgress?: ProgressFn,
 ): ClusterResult {
   checkPoints(points, n, d);
-  const { minClusterSize } = params;
+  checkMinClusterSize(params.minClusterSize);
+  const minSamples = params.minSamples ?? params.minClusterSize;
+  checkMinSamples(minSamples);
+  if (n < 2) return { labels: new Int32Array(n).fill(-1), nClusters: 0, probabilities: new Float32Array(n) };
+  const link = hdbscanLinkage(points, n, d, minSamples, params.path ?? 'auto', onProgress);
+  onProgress?.(2, 3, 'cluster tree');
+  const result = hdbscanFromLinkage(link, params);
+  onProgress?.(3, 3, 'done');
+  return result;
+}
+
+function checkMinSamples(minSamples: number): void {
+  if (!Number.isInteger(minSamples) || minSamples < 1) {
+    throw new RangeError(`minSamples must be a positive integer, got ${minSamples}`);
+  }
+}
+
+function checkMinClusterSize(minClusterSize: number): void {
   if (!Number.isInteger(minClusterSize) || minClusterSize < 2) {
     throw new RangeError(`minClusterSize must be an integer ≥ 2, got ${minClusterSize}`);
   }
-  const requested = params.minSamples ?? minClusterSize;
-  if (!Number.isInteger(requested) || requested < 1) {
-    throw new RangeError(`minSamples must be a positive integer, got ${requested}`);
-  }
-  if (n < 2) return { labels: new Int32Array(n).fill(-1), nClusters: 0, probabilities: new Float32Array(n) };
-  const minSamples = Math.max(1, Math.min(n - 1, requested));
-  const path = resolveHdbscanPath(params.path ?? 'auto', n, d);
+}
 
+/**
+ * The single-linkage tree of the mutual-reachability distances of n ≥ 2 points: the part of HDBSCAN that depends
+ * on min_samples but not on the minimum cluster size, so one tree serves every candidate size.
+ */
+export function hdbscanLinkage(
+  points: PointArray,
+  n: number,
+  d: number,
+  requestedMinSamples: number,
+  pathChoice: HdbscanPath = 'auto',
+  onProgress?: ProgressFn,
+): Linkage {
+  checkPoints(points, n, d);
+  checkMinSamples(requestedMinSamples);
+  if (n < 2) throw new RangeError(`HDBSCAN's tree needs at least 2 points, got ${n}`);
+  const minSamples = Math.max(1, Math.min(n - 1, requestedMinSamples));
+  const path = resolveHdbscanPath(pathChoice, n, d);
   onProgress?.(0, 3, 'core distances');
   let mst: SpanningTree;
   if (path === 'exact') {
@@ -61,9 +89,15 @@ export function hdbscan(
     onProgress?.(1, 3, 'spanning tree');
     mst = boruvkaMst(tree, coreSq);
   }
-  onProgress?.(2, 3, 'cluster tree');
-  const condensed = condenseTree(singleLinkage(sortEdges(mst), n), minClusterSize);
-  const result = selectEom(condensed, clusterStability(condensed), params.allowSingleCluster ?? false);
-  onProgress?.(3, 3, 'done');
-  return result;
+  return singleLinkage(sortEdges(mst), n);
+}
+
+/** HDBSCAN's clusters from a tree of hdbscanLinkage: condensed at the minimum cluster size, excess of mass. */
+export function hdbscanFromLinkage(
+  link: Linkage,
+  params: Pick<HdbscanParams, 'minClusterSize' | 'allowSingleCluster'>,
+): ClusterResult {
+  checkMinClusterSize(params.minClusterSize);
+  const condensed = condenseTree(link, params.minClusterSize);
+  return selectEom(condensed, clusterStability(condensed), params.allowSingleCluster ?? false);
 }

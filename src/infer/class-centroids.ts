@@ -3,7 +3,14 @@
  * beyond 3σ dropped, each dimension rescaled to [0, 1], clustered, and cluster centroids kept in that space.
  */
 
-import { cluster, resolveHdbscanPath, weightedCentroids } from '../cluster/index.ts';
+import {
+  cluster,
+  hdbscanFromLinkage,
+  hdbscanLinkage,
+  type Linkage,
+  resolveHdbscanPath,
+  weightedCentroids,
+} from '../cluster/index.ts';
 import type { ClusterParams } from '../cluster/types.ts';
 import type { ProgressFn } from '../core/progress.ts';
 import type { Rng } from '../core/rng.ts';
@@ -22,6 +29,13 @@ export interface ClassCentroids {
   points: number;
   clusters: number;
 }
+
+/**
+ * HDBSCAN trees already built, by class and min_samples: the tree does not depend on the minimum cluster size, so
+ * a sweep over sizes builds it once per class (only where a class is fitted on all its points, so no random subset
+ * differs between the candidates).
+ */
+export type LinkageCache = Map<string, Linkage>;
 
 /** The most points a class's clustering is fitted on (a random subset beyond this). */
 export const MAX_FIT_POINTS = 300000;
@@ -80,6 +94,7 @@ export function extractCentroids(
   params: ClusterParams,
   rng: Rng,
   onProgress?: ProgressFn,
+  trees?: LinkageCache,
 ): ClassCentroids[] {
   const { dim: d } = sample;
   const out: ClassCentroids[] = [];
@@ -113,7 +128,11 @@ export function extractCentroids(
     let centroids: number[][] = [];
     let clusters = 0;
     if (fit.length >= Math.max(2, minSize)) {
-      const result = cluster(scaled, fit.length, d, params);
+      const whole = fit.length === kept.length;
+      const result =
+        params.method === 'hdbscan' && trees && whole
+          ? hdbscanFromLinkage(cachedTree(trees, classId, scaled, d, params), params)
+          : cluster(scaled, fit.length, d, params);
       clusters = result.nClusters;
       const c = weightedCentroids(scaled, fit.length, d, result);
       for (let j = 0; j < result.nClusters; j++) centroids.push(Array.from(c.subarray(j * d, (j + 1) * d)));
@@ -129,6 +148,23 @@ export function extractCentroids(
     onProgress?.(ci + 1, thingClasses.length, `class ${classId}`);
   });
   return out;
+}
+
+function cachedTree(
+  trees: LinkageCache,
+  classId: number,
+  points: Float32Array,
+  d: number,
+  params: Extract<ClusterParams, { method: 'hdbscan' }>,
+): Linkage {
+  const minSamples = params.minSamples ?? params.minClusterSize;
+  const key = `${classId}:${minSamples}:${params.path ?? 'auto'}`;
+  let link = trees.get(key);
+  if (!link) {
+    link = hdbscanLinkage(points, points.length / d, d, minSamples, params.path);
+    trees.set(key, link);
+  }
+  return link;
 }
 
 /**

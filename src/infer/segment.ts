@@ -25,6 +25,7 @@ import {
   type ClassCentroids,
   type EmbeddingSample,
   extractCentroids,
+  type LinkageCache,
 } from './class-centroids.ts';
 import { loadRun } from './load-model.ts';
 import { sampleEmbeddings, segmenterThingFocus } from './sample-embeddings.ts';
@@ -156,6 +157,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
     log(`linear-assignment run: ids are the arg-max of ${config.slots} slots`);
   } else {
     const sample = segmentSample(run, trainFrames, opts, rng);
+    const trees: LinkageCache = new Map();
     if (opts.parameter === 'auto') {
       const views = selectionViews(run, selectionFrames(trainFrames, rng, opts.selectionViews));
       const sel = selectParameter(
@@ -165,6 +167,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
         kinds,
         candidateParams(opts.method, sample.semantic.length, sample.dim),
         rng.fork('sweep'),
+        trees,
       );
       params = sel.best;
       selection = sel.scores;
@@ -173,7 +176,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
     } else {
       params = fixedParams(opts.method, opts.parameter);
     }
-    centroids = extractCentroids(sample, things, params, rng.fork('final'));
+    centroids = extractCentroids(sample, things, params, rng.fork('final'), undefined, trees);
     const instances = centroids.reduce((s, c) => s + c.centroids.length, 0);
     log(`clustered ${sample.semantic.length} pixels with ${JSON.stringify(params)}: ${instances} instances`);
     writeFileAtomic(

@@ -7,7 +7,12 @@ import type { ClusterParams } from '../cluster/types.ts';
 import type { Rng } from '../core/rng.ts';
 import type { LabelPair } from '../eval/labels.ts';
 import { type ClassKinds, framewisePqEntries } from '../eval/panoptic-quality.ts';
-import { assignInstances, type EmbeddingSample, extractCentroids } from './class-centroids.ts';
+import {
+  assignInstances,
+  type EmbeddingSample,
+  extractCentroids,
+  type LinkageCache,
+} from './class-centroids.ts';
 
 /** A view rendered for selection, with the segmenter's labels at the same resolution. */
 export interface SelectionView {
@@ -54,8 +59,9 @@ export function selectionScore(
   kinds: ClassKinds,
   params: ClusterParams,
   rng: Rng,
+  trees?: LinkageCache,
 ): number {
-  const centroids = extractCentroids(sample, things, params, rng);
+  const centroids = extractCentroids(sample, things, params, rng, undefined, trees);
   const pairs: LabelPair[] = views.map((v) => ({
     predSemantic: v.semantic,
     predInstance: assignInstances(v.embedding, sample.dim, v.semantic, centroids),
@@ -65,7 +71,10 @@ export function selectionScore(
   return framewisePqEntries(pairs, kinds, { mergeThings: true });
 }
 
-/** The candidate with the best selection score (first on ties), with all scores. */
+/**
+ * The candidate with the best selection score (first on ties), with all scores; HDBSCAN trees built on the way
+ * are kept in `trees` (one per class of this sample) for the final clustering.
+ */
 export function selectParameter(
   sample: EmbeddingSample,
   views: SelectionView[],
@@ -73,10 +82,11 @@ export function selectParameter(
   kinds: ClassKinds,
   candidates: ClusterParams[],
   rng: Rng,
+  trees: LinkageCache = new Map(),
 ): { best: ClusterParams; scores: { params: ClusterParams; pq: number }[] } {
   const scores = candidates.map((params) => ({
     params,
-    pq: selectionScore(sample, views, things, kinds, params, rng.fork(JSON.stringify(params))),
+    pq: selectionScore(sample, views, things, kinds, params, rng.fork(JSON.stringify(params)), trees),
   }));
   let best = scores[0]!;
   for (const s of scores) if (s.pq > best.pq || Number.isNaN(best.pq)) best = s;
