@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setCompute } from '../src/fields/compute.ts';
 import { type Backend, createBackend } from '../src/kernels/index.ts';
-import { parseTrainConfig } from '../src/model/config.ts';
 import { simulateSegmenter } from '../src/synth/segmenter2d.ts';
 import { train } from '../src/train/trainer.ts';
 import { writeTinyScene } from './helpers/tiny-scene.ts';
-import { openWebGpu } from './helpers/webgpu.ts';
+import { openWebGpu, tinyWebGpuConfig } from './helpers/webgpu.ts';
 
 /** Relative difference allowed between the two backends' logged losses (float32 sums in another order). */
 const LOSS_RTOL = 2e-3;
@@ -30,20 +29,7 @@ after(() => {
 /** Trains 20 iterations (logged after the 10th, geometry, and the 20th, instance) and returns losses.csv rows. */
 async function losses(backend: Backend): Promise<Record<string, string>[]> {
   setCompute(backend);
-  const config = parseTrainConfig(
-    {
-      iters: 20,
-      seed: 3,
-      trainSize: 24,
-      batch: 256,
-      instanceBatch: 128,
-      instanceHidden: 32,
-      semanticHidden: 16,
-      grid: { start: 16, end: 16, densityComponents: 4, appearanceComponents: 8, occupancy: 16 },
-      stages: { semantic: 0.5, instance: 0.9, segment: 1 },
-    },
-    'test',
-  );
+  const config = tinyWebGpuConfig();
   const runDir = mkdtempSync(join(tmpdir(), `clift-${backend.kind}-`));
   await train({ sceneDir, runDir, config });
   const [head, ...rows] = readFileSync(join(runDir, 'losses.csv'), 'utf8').trim().split('\n');
