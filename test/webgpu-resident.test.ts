@@ -6,13 +6,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Rng } from '../src/core/rng.ts';
 import { readScene } from '../src/data/read-scene.ts';
 import { setCompute } from '../src/fields/compute.ts';
-import type { Param } from '../src/fields/params.ts';
-import type { Backend, WebGpuBackend } from '../src/kernels/index.ts';
+import { type Param, syncParams } from '../src/fields/params.ts';
+import { VmGrid } from '../src/fields/tensorf-vm.ts';
+import { type Backend, createBackend, type WebGpuBackend } from '../src/kernels/index.ts';
+import { markHostWrite } from '../src/kernels/residency.ts';
 import { type Checkpoint, loadCheckpoint, loadModelState } from '../src/model/checkpoint.ts';
 import { buildModel, modelParts } from '../src/model/model.ts';
 import { simulateSegmenter } from '../src/synth/segmenter2d.ts';
+import { Adam } from '../src/train/adam.ts';
 import {
   buildTraining,
   checkpointPath,
@@ -27,6 +31,7 @@ import { openWebGpu, stepTransfers, tinyWebGpuConfig } from './helpers/webgpu.ts
 const LOSS_RTOL = 2e-3;
 
 const gpu = openWebGpu();
+const ts = createBackend({ kind: 'ts' });
 let sceneDir = '';
 /** The resident run of the first test, for the checkpoint test. */
 let trained: { run: TrainedModel; runDir: string } | null = null;
@@ -156,6 +161,32 @@ describe('resident parameters on --backend webgpu', () => {
       if (v.some((x) => x !== 0)) nonzero++;
     });
     assert.ok(nonzero >= 6, `only ${nonzero} of the compared moments are nonzero`);
+  });
+
+  it('grid upsampling resamples the values the device holds', (t) => {
+    if (!('backend' in gpu)) return t.skip(gpu.skip);
+    const grids = [gpu.backend, ts].map((be) => {
+      const grid = new VmGrid('g', 2, [4, 5, 3], new Rng('upsample'), 0.1, be);
+      const adam = new Adam(grid.params(), { lr: { grid: 0.05, mlp: 0.05 } }, be);
+      const rng = new Rng('upsample-grads');
+      for (const p of grid.params()) for (let i = 0; i < p.grad.length; i++) p.grad[i] = rng.normal();
+      markHostWrite(
+        be,
+        grid.params().map((p) => p.grad),
+      );
+      adam.step(); // moves every value by about the learning rate, on the device only
+      grid.upsample([7, 8, 5]);
+      syncParams(grid.params(), be);
+      return grid;
+    });
+    const [onGpu, onTs] = grids as [VmGrid, VmGrid];
+    onGpu.params().forEach((p, k) => {
+      const ref = onTs.params()[k]!.data;
+      assert.equal(p.data.length, ref.length);
+      let d = 0;
+      for (let i = 0; i < ref.length; i++) d = Math.max(d, Math.abs(p.data[i]! - ref[i]!));
+      assert.ok(d < 1e-5, `${p.name}: ${d} from the reference`);
+    });
   });
 
   it('a training step downloads far less than the parameters and their Adam state', {
