@@ -12,7 +12,7 @@ import { loadTrainingViews } from '../src/data/training-views.ts';
 import { compute } from '../src/fields/compute.ts';
 import { encodedInput } from '../src/fields/frequency-encoding.ts';
 import { Mlp } from '../src/fields/mlp.ts';
-import type { Param } from '../src/fields/params.ts';
+import { markParamsWritten, type Param, syncParams } from '../src/fields/params.ts';
 import { BackgroundField } from '../src/model/background.ts';
 import { normalizeScene } from '../src/rays/normalize.ts';
 import { raysForView } from '../src/rays/ray-bundle.ts';
@@ -56,8 +56,11 @@ function sh(degree: 1 | 2): Candidate {
   let last: Float32Array = new Float32Array(0);
   let lastDirs: Float32Array = new Float32Array(0);
   const mask = (): void => {
-    // Degree 1 keeps only the first 4 of the 9 functions of every channel.
-    if (degree === 1) for (let q = 0; q < f.coefs.data.length; q++) if (q % 9 >= 4) f.coefs.data[q] = 0;
+    // Degree 1 keeps only the first 4 of the 9 functions of every channel (on the host: synced and marked).
+    if (degree !== 1) return;
+    syncParams([f.coefs], backend);
+    for (let q = 0; q < f.coefs.data.length; q++) if (q % 9 >= 4) f.coefs.data[q] = 0;
+    markParamsWritten([f.coefs], backend);
   };
   return {
     name: `SH degree ${degree} (${degree === 1 ? 12 : 27} parameters)`,

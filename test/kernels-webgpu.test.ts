@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Rng } from '../src/core/rng.ts';
-import { createBackend } from '../src/kernels/index.ts';
+import { createBackend, type WebGpuBackend } from '../src/kernels/index.ts';
 import { RangeSet } from '../src/kernels/webgpu/ranges.ts';
 import { writeTinyScene } from './helpers/tiny-scene.ts';
 import { openWebGpu } from './helpers/webgpu.ts';
@@ -99,6 +99,31 @@ describe('WebGPU backend', () => {
     };
     assert.deepEqual([...march(be, origins)], [...march(ts, start)]);
     for (const x of [p, g, m, v, origins, source]) be.free(x);
+  });
+
+  it('fillZero clears a resident buffer on the device without a transfer, before later host writes land', (t) => {
+    if (!('backend' in gpu)) return t.skip(gpu.skip);
+    const be = gpu.backend as WebGpuBackend;
+    const n = 64;
+    const x = be.alloc(n);
+    be.keepResident(x);
+    const source = be.alloc(n);
+    source.set(randn(new Rng('fill-zero'), n));
+    be.ema({ target: x, source, momentum: 0 }); // x = source, on the device only
+    be.fillZero(x);
+    x[5] = 7;
+    be.markHostWrite(x.subarray(5, 6));
+    const out = be.alloc(n);
+    const { uploadedBytes, downloadedBytes } = be.stats;
+    be.ema({ target: out, source: x, momentum: 0 }); // out = the device's x
+    assert.deepEqual(
+      [...out],
+      Array.from({ length: n }, (_, i) => (i === 5 ? 7 : 0)),
+    );
+    // Uploaded: the one float the host marked and the ordinary output's n; downloaded: that output only.
+    assert.equal(be.stats.uploadedBytes - uploadedBytes, 4 + 4 * n);
+    assert.equal(be.stats.downloadedBytes - downloadedBytes, 4 * n);
+    for (const v of [x, source, out]) be.free(v);
   });
 
   it('tiled GEMM (above the per-output path) with every transpose and epilogue matches the reference', (t) => {

@@ -7,7 +7,7 @@
 import type { Rng } from '../core/rng.ts';
 import { type Backend, MATRIX_MODE, VECTOR_MODE } from '../kernels/backend.ts';
 import { compute } from './compute.ts';
-import { makeParam, type Param } from './params.ts';
+import { makeParam, type Param, paramFrom, syncParams } from './params.ts';
 
 type Res = [number, number, number];
 
@@ -88,10 +88,9 @@ export class VmGrid {
     const replace = (p: Param, data: Float32Array): Param => {
       this.backend.free(p.data);
       this.backend.free(p.grad);
-      const d = this.backend.alloc(data.length);
-      d.set(data);
-      return { ...p, data: d, grad: this.backend.alloc(data.length) };
+      return paramFrom(p.name, p.group, data, this.backend);
     };
+    syncParams(this.params(), this.backend);
     this.planes = this.planes.map((p, m) => {
       const [a, b] = MATRIX_MODE[m]!;
       const [Ra0, Rb0, Ra1, Rb1] = [this.res[a]!, this.res[b]!, res[a]!, res[b]!];

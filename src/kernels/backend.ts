@@ -474,6 +474,8 @@ export interface Backend {
   syncToHost?(view: F32 | I32): void;
   /** Device backends: the host wrote this view of a resident buffer; kernels upload it before reading it. */
   markHostWrite?(view: F32 | I32): void;
+  /** Device backends: zeroes the view on the host and, when resident, on the device (no transfer). */
+  fillZero?(view: F32 | I32): void;
 
   /** General matrix product; see GemmArgs. */
   gemm(args: GemmArgs): void;

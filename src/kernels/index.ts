@@ -8,7 +8,7 @@ import { NativeBackend } from './native/native-backend.ts';
 import { TsBackend } from './ts-backend.ts';
 import { WasmBackend, type WasmBackendOptions } from './wasm/wasm-backend.ts';
 import { spawnNodeDevice } from './webgpu/node-spawn.ts';
-import { WebGpuBackend } from './webgpu/webgpu-backend.ts';
+import { WebGpuBackend, type WebGpuBackendOptions } from './webgpu/webgpu-backend.ts';
 
 export * from './backend.ts';
 export { nativeAvailable } from './native/addon.ts';
@@ -16,7 +16,12 @@ export { NativeBackend } from './native/native-backend.ts';
 export { TsBackend } from './ts-backend.ts';
 export { relaxedSimdSupported, type SimdVariant } from './wasm/loader.ts';
 export { WasmBackend, type WasmBackendOptions } from './wasm/wasm-backend.ts';
-export { WebGpuBackend, WebGpuUnavailableError } from './webgpu/webgpu-backend.ts';
+export {
+  type TransferStats,
+  WebGpuBackend,
+  type WebGpuBackendOptions,
+  WebGpuUnavailableError,
+} from './webgpu/webgpu-backend.ts';
 
 /** Backend kinds a user can ask for: one of the kinds, or 'auto' (native where built, else WASM). */
 export const BACKEND_CHOICES = ['auto', 'native', 'wasm', 'ts', 'webgpu'] as const;
@@ -26,6 +31,8 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export interface CreateBackendOptions extends WasmBackendOptions {
   /** 'auto' (default): native where built, else WASM; or a kind ('ts' is the plain reference; 'webgpu' a GPU). */
   kind?: BackendChoice;
+  /** Options of the WebGPU backend (kind 'webgpu'). */
+  webgpu?: WebGpuBackendOptions;
 }
 
 /** The kind 'auto' resolves to on this machine. */
@@ -44,7 +51,7 @@ export function createBackend(options: CreateBackendOptions = {}): Backend {
     case 'native':
       return new NativeBackend(options.threads === undefined ? {} : { threads: options.threads });
     case 'webgpu':
-      return new WebGpuBackend(spawnNodeDevice);
+      return new WebGpuBackend(spawnNodeDevice, options.webgpu);
     default: {
       const never: never = kind;
       throw new Error(`unknown backend kind ${String(never)}`);

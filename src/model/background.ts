@@ -6,9 +6,10 @@
  * the transmittance the field leaves (render/geometry-render.ts) and carries no label.
  */
 
-import { makeParam, type Param } from '../fields/params.ts';
+import { makeParam, type Param, syncParams } from '../fields/params.ts';
 import type { Backend } from '../kernels/backend.ts';
 import { SH_BASIS, shBasis } from '../kernels/reference/sh.ts';
+import { markHostWrite, syncToHost } from '../kernels/residency.ts';
 
 /** Multiplier on the coefficients: with Adam's step ≈ lr, the colour logits move ~g·lr a step. */
 export const BACKGROUND_GAIN = 10;
@@ -19,8 +20,10 @@ export const BACKGROUND_PARAM = 'background.sh';
 /** Degree-2 SH colour of direction, shared by every ray. */
 export class BackgroundField {
   readonly coefs: Param;
+  private readonly backend: Backend;
 
   constructor(backend: Backend) {
+    this.backend = backend;
     // Zero coefficients: a neutral grey (0.5) until the photometric loss says otherwise.
     this.coefs = makeParam(BACKGROUND_PARAM, 'grid', 3 * SH_BASIS, () => 0, backend);
   }
@@ -29,6 +32,8 @@ export class BackgroundField {
   forward(dirs: Float32Array, n: number): Float32Array {
     const rgb = new Float32Array(n * 3);
     const sh = new Float64Array(SH_BASIS);
+    // Computed on the host: its 27 coefficients come back from the device after each optimiser step.
+    syncParams([this.coefs], this.backend);
     const c = this.coefs.data;
     for (let i = 0; i < n; i++) {
       shBasis(dirs[i * 3]!, dirs[i * 3 + 1]!, dirs[i * 3 + 2]!, sh);
@@ -55,7 +60,9 @@ export class BackgroundField {
       }
     }
     const grad = this.coefs.grad;
+    syncToHost(this.backend, [grad]);
     for (let q = 0; q < acc.length; q++) grad[q]! += acc[q]!;
+    markHostWrite(this.backend, [grad]);
   }
 
   /** Its trainable tensor. */

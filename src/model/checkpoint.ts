@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../data/png.ts';
 import type { LabelBox } from '../fields/label-box.ts';
-import type { Param } from '../fields/params.ts';
+import { markParamsWritten, type Param, syncParams } from '../fields/params.ts';
+import type { Backend } from '../kernels/backend.ts';
 import { type CliftModel, modelParts } from './model.ts';
 
 const MAGIC = 'CLIFTCK1';
@@ -68,7 +69,9 @@ export function loadCheckpoint(path: string): Checkpoint | null {
 export function modelCheckpoint(model: CliftModel): Checkpoint {
   const tensors = new Map<string, Float32Array>();
   const parts = modelParts(model);
-  for (const p of [...parts.geometry, ...parts.semantic, ...parts.instance]) tensors.set(p.name, p.data);
+  const params = [...parts.geometry, ...parts.semantic, ...parts.instance];
+  syncParams(params, model.backend);
+  for (const p of params) tensors.set(p.name, p.data);
   for (const [k, t] of model.geometry.stateTensors()) tensors.set(k, t);
   return {
     meta: {
@@ -104,15 +107,22 @@ export function loadModelState(
     [...parts.geometry, ...(take.semantic ? parts.semantic : []), ...(take.instance ? parts.instance : [])],
     ck.tensors,
     source,
+    model.backend,
   );
   if (ck.meta.labelBox) model.labelBox = ck.meta.labelBox as LabelBox;
 }
 
-function restoreParams(params: Param[], tensors: Map<string, Float32Array>, source: string): void {
+function restoreParams(
+  params: Param[],
+  tensors: Map<string, Float32Array>,
+  source: string,
+  backend: Backend,
+): void {
   for (const p of params) {
     const t = tensors.get(p.name);
     if (!t || t.length !== p.data.length)
       throw new Error(`${source}: tensor ${p.name} missing or of the wrong size`);
     p.data.set(t);
   }
+  markParamsWritten(params, backend);
 }

@@ -1,7 +1,8 @@
 /** Adam optimiser over Params, with per-group learning rates and state that checkpoints can save. */
 import { compute } from '../fields/compute.ts';
-import type { Param, ParamGroup } from '../fields/params.ts';
+import { type Param, type ParamGroup, zeroGrads } from '../fields/params.ts';
 import type { Backend } from '../kernels/backend.ts';
+import { keepResident, markHostWrite, syncToHost, zeroView } from '../kernels/residency.ts';
 
 /** Adam hyper-parameters. */
 export interface AdamOptions {
@@ -11,7 +12,7 @@ export interface AdamOptions {
   eps?: number;
 }
 
-/** Adam state (first and second moments) for a fixed list of parameters. */
+/** Adam state (first and second moments) for a fixed list of parameters; on a device backend it stays there. */
 export class Adam {
   readonly params: Param[];
   readonly m: Float32Array[];
@@ -25,10 +26,13 @@ export class Adam {
     this.backend = backend;
     this.m = params.map((p) => backend.alloc(p.data.length));
     this.v = params.map((p) => backend.alloc(p.data.length));
+    const moments = [...this.m, ...this.v];
+    keepResident(backend, moments);
+    for (const x of moments) zeroView(backend, x);
     this.opts = { beta1: 0.9, beta2: 0.99, eps: 1e-8, ...opts };
   }
 
-  /** Applies one update from the accumulated gradients, then zeroes them. */
+  /** Applies one update from the accumulated gradients, then zeroes them (on the device where resident). */
   step(): void {
     this.t++;
     const { beta1, beta2, eps } = this.opts;
@@ -45,12 +49,18 @@ export class Adam {
         beta2,
         eps,
       });
-      p.grad.fill(0);
     });
+    zeroGrads(this.params, this.backend);
+  }
+
+  /** Frees the moments (the optimiser is unusable afterwards). */
+  release(): void {
+    for (const x of [...this.m, ...this.v]) this.backend.free(x);
   }
 
   /** Named tensors of the optimiser state, for checkpoints. */
   stateTensors(prefix: string): [string, Float32Array][] {
+    syncToHost(this.backend, [...this.m, ...this.v]);
     return this.params.flatMap((p, k): [string, Float32Array][] => [
       [`${prefix}.m.${p.name}`, this.m[k]!],
       [`${prefix}.v.${p.name}`, this.v[k]!],
@@ -66,5 +76,6 @@ export class Adam {
       if (m && m.length === this.m[k]!.length) this.m[k]!.set(m);
       if (v && v.length === this.v[k]!.length) this.v[k]!.set(v);
     });
+    markHostWrite(this.backend, [...this.m, ...this.v]);
   }
 }

@@ -164,6 +164,7 @@ export class GeometryStage {
     if (this.adamRes === this.geometry.res && this.adamParams === count) return;
     this.adamRes = this.geometry.res;
     this.adamParams = count;
+    this.adam.release();
     this.adam = this.makeAdam();
   }
 

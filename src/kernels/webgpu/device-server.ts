@@ -112,6 +112,9 @@ export class DeviceServer {
       throw new Error(`no WebGPU kernel ${cmd.op}`);
     this.device.pushErrorScope('validation');
     this.device.pushErrorScope('out-of-memory');
+    // Clears go in a submission of their own: queue writes (the uploads) run before any later submission's
+    // commands, and a host write after a zero must land on top of it.
+    if (cmd.clears.length > 0) this.clear(mergeRanges(cmd.clears));
     for (const [id, ranges] of mergeRanges(cmd.uploads)) this.upload(id, ranges);
     const enc = this.device.createCommandEncoder();
     if (kernel) this.kernels.record(cmd.op as GpuOp, this.resolve(cmd), enc);
@@ -123,6 +126,14 @@ export class DeviceServer {
     if (failure) throw new Error(`WebGPU ${cmd.op}: ${failure.message}`);
     if (copies.length > 0) await this.readBack(copies);
     this.kernels.release();
+  }
+
+  /** Zeroes device ranges (element ranges [lo, hi) per buffer id) in one submission. */
+  private clear(ranges: Map<number, [number, number][]>): void {
+    const enc = this.device.createCommandEncoder();
+    for (const [id, list] of ranges)
+      for (const [lo, hi] of list) enc.clearBuffer(this.buffer(id).gpu, lo * 4, (hi - lo) * 4);
+    this.device.queue.submit([enc.finish()]);
   }
 
   /** Uploads host-mirror ranges of buffer `id` (element ranges [lo, hi)). */

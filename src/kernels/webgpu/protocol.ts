@@ -25,6 +25,8 @@ export interface Command {
   readonly refs: readonly BufRef[];
   readonly bufs: Readonly<Record<string, BufArg>>;
   readonly scalars: Readonly<Record<string, number | boolean | undefined>>;
+  /** Device ranges to zero before the uploads (resident views the host zeroed: no transfer needed). */
+  readonly clears: readonly BufRef[];
   /** Host-mirror ranges to copy to the device before the kernel runs. */
   readonly uploads: readonly BufRef[];
   /**

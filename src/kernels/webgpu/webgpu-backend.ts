@@ -45,7 +45,7 @@ import { linearBackwardVia, linearForwardVia } from '../linear.ts';
 import { ReferenceKernels } from '../reference-kernels.ts';
 import type { GpuOp } from './gpu-kernels.ts';
 import { type BufArg, type BufRef, type Command, CTL, READY_SEQ, readError, readText } from './protocol.ts';
-import { RangeSet } from './ranges.ts';
+import { mergeRanges, RangeSet } from './ranges.ts';
 
 /** Dirty state of a resident buffer: ranges the host wrote since the last upload / the device wrote since. */
 interface Residency {
@@ -69,6 +69,25 @@ export type SpawnDevice = (control: SharedArrayBuffer) => DeviceThread;
 export interface WebGpuBackendOptions {
   /** How long to wait for the device to start, in ms (default 60 s). */
   startTimeoutMs?: number;
+  /**
+   * false: keepResident is ignored, so every view is synced around every call (the behaviour before the model
+   * kept its parameters on the device; for measuring what residency saves). Default true.
+   */
+  resident?: boolean;
+}
+
+/** Round trips and bytes moved between the host mirrors and the device, cumulative since the backend started. */
+export interface TransferStats {
+  /** Round trips to the device thread. */
+  calls: number;
+  /** Bytes of foreign (not alloc'd) arrays copied into and out of temporary shared buffers. */
+  stagedBytes: number;
+  /** Bytes copied from host mirrors to device buffers. */
+  uploadedBytes: number;
+  /** Bytes copied from device buffers back into host mirrors (per-call readbacks and syncToHost). */
+  downloadedBytes: number;
+  /** The part of downloadedBytes that syncToHost brought back from resident buffers. */
+  residentDownloadedBytes: number;
 }
 
 /** Longest a single call may block, in ms. */
@@ -85,8 +104,14 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
   readonly description: string;
   /** The adapter's vendor, architecture and description. */
   readonly adapter: string;
-  /** Round trips to the device thread and bytes of foreign (not alloc'd) arrays staged in and out. */
-  readonly stats = { calls: 0, stagedBytes: 0 };
+  /** Round trips and bytes moved (cumulative; read deltas around a step to measure it). */
+  readonly stats: TransferStats = {
+    calls: 0,
+    stagedBytes: 0,
+    uploadedBytes: 0,
+    downloadedBytes: 0,
+    residentDownloadedBytes: 0,
+  };
 
   private readonly control = new SharedArrayBuffer(CTL.bytes);
   private readonly ctl = new Int32Array(this.control, 0, 16);
@@ -94,6 +119,9 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
   private readonly ids = new WeakMap<ArrayBufferLike, number>();
   private readonly owned = new Map<number, View>();
   private readonly resident = new Map<number, Residency>();
+  private readonly residency: boolean;
+  /** Device ranges of resident buffers the host zeroed, cleared on the device by the next command. */
+  private clears: BufRef[] = [];
   private scratchBuf: F32 | null = null;
   private added: { id: number; memory: SharedArrayBuffer }[] = [];
   private freed: number[] = [];
@@ -104,6 +132,7 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
   /** Starts the device thread and waits until it has a device; throws WebGpuUnavailableError if none. */
   constructor(spawn: SpawnDevice, options: WebGpuBackendOptions = {}) {
     super();
+    this.residency = options.resident ?? true;
     Atomics.store(this.ctl, CTL.done, -1);
     this.thread = spawn(this.control);
     const timeout = options.startTimeoutMs ?? 60_000;
@@ -141,6 +170,7 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     if (id === undefined || this.owned.get(id) !== buffer) return;
     this.owned.delete(id);
     this.resident.delete(id);
+    this.clears = this.clears.filter((c) => c.id !== id);
     this.ids.delete(buffer.buffer);
     this.freed.push(id);
   }
@@ -152,7 +182,7 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
    */
   keepResident(view: View): void {
     const id = this.ids.get(view.buffer);
-    if (id === undefined || this.resident.has(id)) return;
+    if (!this.residency || id === undefined || this.resident.has(id)) return;
     const r: Residency = { hostDirty: new RangeSet(), deviceDirty: new RangeSet() };
     // The device copy may be older than the host mirror: the next kernel uploads all of it.
     r.hostDirty.add(0, this.owned.get(id)!.length);
@@ -171,6 +201,22 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     if (downloads.length === 0) return;
     r.deviceDirty.subtract(lo, lo + view.length);
     this.post('sync', [], {}, {}, [], downloads);
+    this.stats.residentDownloadedBytes += 4 * downloads.reduce((s, d) => s + d.len, 0);
+  }
+
+  /**
+   * Zeroes `view` on the host and, for a resident buffer, on the device too (a clear sent with the next command:
+   * nothing crosses the bus). Other views are just filled on the host (the next kernel uploads them anyway).
+   */
+  fillZero(view: View): void {
+    view.fill(0);
+    const id = this.ids.get(view.buffer);
+    const r = id === undefined ? undefined : this.resident.get(id);
+    if (id === undefined || !r || view.length === 0) return;
+    const lo = view.byteOffset / 4;
+    r.hostDirty.subtract(lo, lo + view.length);
+    r.deviceDirty.subtract(lo, lo + view.length);
+    this.clears.push({ id, off: lo, len: view.length });
   }
 
   /** Records that the host wrote `view` (resident buffers): the next kernel that reads it uploads it first. */
@@ -564,11 +610,14 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     uploads: BufRef[],
     downloads: BufRef[],
   ): void {
+    // A ping measures the bare round trip and a dispose ends everything: pending clears wait for a real command.
+    const carriesClears = op !== 'ping' && op !== 'dispose';
     const cmd: Command = {
       seq: ++this.seq,
       op,
       added: this.added,
       freed: this.freed,
+      clears: carriesClears ? this.clears : [],
       refs,
       bufs,
       scalars,
@@ -577,7 +626,10 @@ export class WebGpuBackend extends ReferenceKernels implements Backend {
     };
     this.added = [];
     this.freed = [];
+    if (carriesClears) this.clears = [];
     this.stats.calls++;
+    this.stats.uploadedBytes += rangeBytes(uploads);
+    this.stats.downloadedBytes += rangeBytes(downloads);
     this.thread.post(cmd);
     if (!this.wait(cmd.seq, CALL_TIMEOUT_MS))
       throw new Error(`WebGPU ${op}: the device thread did not answer within ${CALL_TIMEOUT_MS / 1000} s`);
@@ -610,6 +662,13 @@ function noteHostKernels(): void {
   console.warn(
     `clift: on --backend webgpu, the TypeScript reference runs ${HOST_KERNELS.join(', ')} on the host`,
   );
+}
+
+/** Bytes in the union of the views (what the device thread copies: overlapping views are merged). */
+function rangeBytes(refs: readonly BufRef[]): number {
+  let n = 0;
+  for (const ranges of mergeRanges(refs).values()) for (const [lo, hi] of ranges) n += hi - lo;
+  return 4 * n;
 }
 
 /** The typed-array views in an argument value (one view, or a tuple of them). */
