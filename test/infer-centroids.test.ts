@@ -11,7 +11,7 @@ import {
   maxFitPoints,
   robustRescale,
 } from '../src/infer/class-centroids.ts';
-import { candidateParams } from '../src/infer/select-parameter.ts';
+import { candidateParams, selectParameter } from '../src/infer/select-parameter.ts';
 
 const rng = new Rng('centroids');
 
@@ -166,4 +166,32 @@ test('a sweep of cluster sizes over one tree cache gives the centroids of fresh 
   // One tree per class, reused by all ten settings, which do not all agree.
   assert.equal(trees.size, 2);
   assert.ok(counts.size >= 3, `instance counts ${[...counts]}`);
+});
+
+test('the selection splits a class whose root outweighs its split when the 2D masks show two objects', () => {
+  const r = new Rng('root');
+  const draw = (k: number) => [3 * k + r.normal(), r.normal(), r.normal()];
+  const sampleEmb: number[] = [];
+  for (let i = 0; i < 800; i++) sampleEmb.push(...draw(i % 2));
+  const sample = { embedding: Float32Array.from(sampleEmb), dim: 3, semantic: new Uint16Array(800).fill(1) };
+  const views = Array.from({ length: 4 }, () => {
+    const truth = Array.from({ length: 300 }, (_, i) => i % 2);
+    return {
+      embedding: Float32Array.from(truth.flatMap(draw)),
+      semantic: new Uint16Array(300).fill(1),
+      segmenterInstance: Uint16Array.from(truth, (t) => t + 1),
+      segmenterSemantic: new Uint16Array(300).fill(1),
+    };
+  });
+  const kinds = { things: new Set([1]), stuff: new Set([0]) };
+  const candidates = candidateParams('hdbscan', 800, 3);
+  assert.ok(candidates.some((p) => p.method === 'hdbscan' && !p.allowSingleCluster));
+  const { best, scores } = selectParameter(sample, views, [1], kinds, candidates, new Rng('sel'));
+  // With the root allowed, every size finds one cluster here; the selection must see that two score better.
+  const single = scores.filter((s) => s.params.method === 'hdbscan' && s.params.allowSingleCluster);
+  const cents = (p: (typeof scores)[number]['params']) =>
+    extractCentroids(sample, [1], p, new Rng('c'))[0]!.centroids.length;
+  assert.ok(single.every((s) => cents(s.params) === 1));
+  assert.equal(best.method === 'hdbscan' && best.allowSingleCluster, false);
+  assert.equal(cents(best), 2);
 });

@@ -32,12 +32,16 @@ export function candidateParams(
     const sizes = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.04].map((f) =>
       Math.max(5, Math.round(f * points)),
     );
-    return [...new Set(sizes)].map((minClusterSize) => ({
-      method,
-      minClusterSize,
-      minSamples: 1,
-      allowSingleCluster: true,
-    }));
+    // Each size with and without the root as a possible single cluster: where a class's embeddings vary smoothly
+    // the root outweighs every split at all sizes, and only the scores can tell whether that class is one object.
+    return [...new Set(sizes)].flatMap((minClusterSize) =>
+      [true, false].map((allowSingleCluster) => ({
+        method,
+        minClusterSize,
+        minSamples: 1,
+        allowSingleCluster,
+      })),
+    );
   }
   if (method === 'dbscan') {
     return [0.005, 0.01, 0.02, 0.04, 0.08].map((eps) => ({ method, eps, minSamples: 10 }));
