@@ -77,6 +77,22 @@ describe('viewer run-folder loader', () => {
     );
   });
 
+  test('--pred: a prediction folder elsewhere is read instead of RUNDIR/prediction; a wrong one is refused', () => {
+    const dir = copyRun('pred-elsewhere');
+    const pred = join(scratch, 'pred-elsewhere-out');
+    renameSync(join(dir, 'prediction'), pred);
+    const run = loadViewerRun(dir, { predDir: pred });
+    assert.equal(run.info.objects.length, 4);
+    assert.equal(run.info.views.length, VIEW_STEMS.length);
+    assert.throws(
+      () => loadViewerRun(dir, { predDir: join(scratch, 'no-such-pred') }),
+      (e: unknown) =>
+        e instanceof SceneError &&
+        e.file === join(scratch, 'no-such-pred', 'points.ply') &&
+        /--pred/.test(e.message),
+    );
+  });
+
   test('a PLY without instance ids is refused naming the field', () => {
     const dir = copyRun('no-instance');
     writePly(join(dir, 'prediction', 'points.ply'), { xyz: Float32Array.from([0, 0, 0, 1, 1, 1]) });

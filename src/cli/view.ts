@@ -6,6 +6,7 @@ import { intFlag } from './flags.ts';
 interface ViewFlags {
   port: string;
   scene?: string;
+  pred?: string;
 }
 
 /** The port `clift view` listens on unless --port says otherwise. */
@@ -20,17 +21,26 @@ export function registerView(program: Command): void {
     )
     .argument(
       '<rundir>',
-      'run folder from clift run: needs prediction/points.ply; views come from prediction/instance/*.png',
+      'run folder from clift run or clift train: needs prediction/points.ply (or --pred); views come from its instance/*.png',
     )
     .option('--port <n>', 'TCP port on 127.0.0.1; 0 picks a free one', String(DEFAULT_VIEW_PORT))
     .option('--scene <dir>', 'scene folder (default: RUNDIR/scene, else the scene RUNDIR/config.json names)')
+    .option(
+      '--pred <dir>',
+      'prediction folder written by `clift segment --out` (default: RUNDIR/prediction, where `clift run` puts it)',
+    )
     .addHelpText(
       'after',
-      '\nThe page is bundled locally at start; nothing is downloaded. Ctrl-C stops the server.\n\nExample:\n  $ clift run --out runs/demo\n  $ clift view runs/demo --port 0',
+      '\nThe page is bundled locally at start; nothing is downloaded. Ctrl-C stops the server.\n\nExamples:\n  $ clift run --out runs/demo\n  $ clift view runs/demo --port 0\n  $ clift segment --run runs/office --out preds/office\n  $ clift view runs/office --pred preds/office',
     )
     .action(async (runDir: string, flags: ViewFlags) => {
       const port = intFlag('port', flags.port, { min: 0, max: 65535 });
-      const viewer = await startViewer({ runDir, port, ...(flags.scene ? { sceneDir: flags.scene } : {}) });
+      const viewer = await startViewer({
+        runDir,
+        port,
+        ...(flags.scene ? { sceneDir: flags.scene } : {}),
+        ...(flags.pred ? { predDir: flags.pred } : {}),
+      });
       for (const w of viewer.run.info.warnings) process.stderr.write(`clift view: warning: ${w}\n`);
       const { objects, views, pointCount } = viewer.run.info;
       process.stdout.write(

@@ -23,6 +23,8 @@ export interface ViewerRun {
 export interface LoadRunOptions {
   /** Scene folder to use instead of the one the run names. */
   sceneDir?: string;
+  /** Prediction folder (from `clift segment --out`) to use instead of RUNDIR/prediction. */
+  predDir?: string;
 }
 
 /** Grey given to points when the PLY has no colours. */
@@ -83,13 +85,15 @@ export function loadViewerRun(runDir: string, opts: LoadRunOptions = {}): Viewer
       'does not exist or is not a folder (create one with `clift run --out RUNDIR`)',
     );
   }
-  const predDir = join(dir, 'prediction');
+  const predDir = opts.predDir ? resolve(opts.predDir) : join(dir, 'prediction');
   const plyPath = join(predDir, 'points.ply');
   if (!existsSync(plyPath)) {
     throw new SceneError(
       plyPath,
-      'prediction/points.ply',
-      'file not found: create it with `clift segment --run RUNDIR --out RUNDIR/prediction` (or the whole pipeline with `clift run --out RUNDIR`)',
+      opts.predDir ? 'points.ply' : 'prediction/points.ply',
+      opts.predDir
+        ? 'file not found: --pred must be a folder written by `clift segment --out`'
+        : 'file not found: create it with `clift segment --run RUNDIR --out RUNDIR/prediction` (or the whole pipeline with `clift run --out RUNDIR`), or name a prediction folder with --pred',
     );
   }
   let cloud: ReturnType<typeof readPly>;

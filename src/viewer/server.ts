@@ -167,7 +167,10 @@ export async function startViewer(opts: ViewerOptions): Promise<ViewerServer> {
   const port = opts.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got ${port}`);
-  const run = loadViewerRun(opts.runDir, opts.sceneDir ? { sceneDir: opts.sceneDir } : {});
+  const run = loadViewerRun(opts.runDir, {
+    ...(opts.sceneDir ? { sceneDir: opts.sceneDir } : {}),
+    ...(opts.predDir ? { predDir: opts.predDir } : {}),
+  });
   await pageBundle();
   const cache = new ViewCache(run);
   const server = createServer((req, res) => {
