@@ -49,21 +49,13 @@ export class OccupancyGrid {
   }
 
   /**
-   * Marks cells occupied where alpha ≥ threshold, dilated by one cell so surfaces are not clipped. With `seen`,
-   * only seen cells count and the dilation stays within them: a cell no ray saw into has no density worth
-   * trusting. Returns the occupied fraction.
+   * Marks cells occupied where alpha ≥ threshold and, when `seen` is given, seen[c] is set; dilated by one cell so
+   * surfaces are not clipped. Returns the occupied fraction.
    */
   update(alphaPerCell: Float32Array, threshold: number, seen?: Uint8Array): number {
     const raw = new Uint8Array(this.bits.length);
     for (let c = 0; c < raw.length; c++) raw[c] = alphaPerCell[c]! >= threshold && (!seen || seen[c]) ? 1 : 0;
-    const share = this.setDilated(raw);
-    if (!seen) return share;
-    let count = 0;
-    for (let c = 0; c < raw.length; c++) {
-      this.bits[c] = this.bits[c]! & seen[c]!;
-      count += this.bits[c]!;
-    }
-    return count / raw.length;
+    return this.setDilated(raw);
   }
 
   /**
