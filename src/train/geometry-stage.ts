@@ -24,8 +24,9 @@ const OCCUPANCY_FROM = 200;
 const UNSEEDED_OCCUPANCY_FROM = 100;
 const UNSEEDED_OCCUPANCY_EVERY = 50;
 /**
- * From this iteration on, occupancy passes also drop cells that no training ray of the last interval saw into: the
- * field of a capture without depth is still a haze before, whose visibility says little about where surfaces are.
+ * From this iteration on, occupancy passes also drop cells that no training ray since the previous pass saw into
+ * (recorded from OCCUPANCY_EVERY iterations before it): the field of a capture without depth is still a haze before,
+ * whose visibility says little about where surfaces are.
  */
 const VISIBILITY_FROM = OCCUPANCY_FROM;
 /** Sample spacing × this during that warm-up: coarse samples for the coarse first shape of the field. */
@@ -193,7 +194,7 @@ export class GeometryStage {
     });
     const nR = rays.n;
     this.lastStep = { rays: nR, samples: r.samples.nSamples, coloured: r.selected.length };
-    g.recordVisibility(rays, r);
+    if (it >= VISIBILITY_FROM - OCCUPANCY_EVERY) g.recordVisibility(rays, r);
     const pred = new Float32Array(nR * 3);
     for (let i = 0; i < nR; i++) for (let k = 0; k < 3; k++) pred[i * 3 + k] = r.out[i * 4 + k]!;
     const photo = photometricLoss(pred, rgb);
