@@ -3,7 +3,7 @@
  * scene box), one after the other in one process: stage seconds, occupancy-pass seconds, samples a ray per window
  * of iterations, occupied share of the grid, and test PSNR (float RGB, mean of the test views at the training size).
  * Usage: npx tsx bench/no-depth.ts --scene DIR [--iters N] [--train-size PX] [--grid N] [--window N] [--threads N]
- *   [--only depth|no-depth]
+ *   [--only depth|no-depth] [--visibility]   (--visibility: the config's occupancyVisibility on)
  */
 import { Rng } from '../src/core/rng.ts';
 import { readScene } from '../src/data/read-scene.ts';
@@ -149,6 +149,7 @@ const config = parseTrainConfig(
     trainSize,
     grid: { start: Math.round(grid / 2), end: grid },
     stages: { semantic: 1, instance: 1, segment: 1 },
+    ...(args.includes('--visibility') ? { occupancyVisibility: true } : {}),
   },
   'bench/no-depth',
 );

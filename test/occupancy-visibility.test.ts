@@ -122,6 +122,7 @@ test('the first pass of a depth-seeded run drops the untrained cells no training
       instanceHidden: 16,
       semanticHidden: 16,
       background: 'none',
+      occupancyVisibility: true,
       grid: { start: 24, end: 24, densityComponents: 8, appearanceComponents: 16, occupancy: 24 },
     },
     'test',

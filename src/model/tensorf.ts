@@ -201,12 +201,11 @@ export class TensorfGeometry implements Geometry<GeometryRender> {
     return unknown;
   }
 
-  /** The occupancy bits and the cells seen since the last occupancy pass. */
+  /** The occupancy bits and, with `occupancyVisibility`, the cells seen since the last occupancy pass. */
   stateTensors(): [string, Float32Array][] {
-    return [
-      ['occupancy', Float32Array.from(this.occupancy.bits)],
-      [VISIBLE_TENSOR, Float32Array.from(this.visible)],
-    ];
+    const out: [string, Float32Array][] = [['occupancy', Float32Array.from(this.occupancy.bits)]];
+    if (this.config.occupancyVisibility) out.push([VISIBLE_TENSOR, Float32Array.from(this.visible)]);
+    return out;
   }
 
   /** The grid resolution, needed to shape the parameters before loading them. */

@@ -139,7 +139,8 @@ export class GeometryStage {
       {
         name: 'occupancy',
         run: (it) => {
-          if (occupancyUpdateAt(it, this.seededFromDepth)) geometry.updateOccupancy(it >= VISIBILITY_FROM);
+          if (occupancyUpdateAt(it, this.seededFromDepth))
+            geometry.updateOccupancy(config.occupancyVisibility && it >= VISIBILITY_FROM);
         },
       },
     ];
@@ -194,7 +195,8 @@ export class GeometryStage {
     });
     const nR = rays.n;
     this.lastStep = { rays: nR, samples: r.samples.nSamples, coloured: r.selected.length };
-    if (it >= VISIBILITY_FROM - OCCUPANCY_EVERY) g.recordVisibility(rays, r);
+    if (this.config.occupancyVisibility && it >= VISIBILITY_FROM - OCCUPANCY_EVERY)
+      g.recordVisibility(rays, r);
     const pred = new Float32Array(nR * 3);
     for (let i = 0; i < nR; i++) for (let k = 0; k < 3; k++) pred[i * 3 + k] = r.out[i * 4 + k]!;
     const photo = photometricLoss(pred, rgb);
