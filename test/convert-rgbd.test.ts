@@ -185,3 +185,19 @@ test('clift convert --from rgbd: bad input is one error line and leaves no outpu
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /--stride applies to --from rgbd only/);
 });
+
+test('clift convert --from rgbd --no-depth writes an RGB-only scene with the box of the depth readings', async () => {
+  const src = makeCapture();
+  const withDepth = readScene((await convertRgbd(src, outDir())).dir);
+  const out = outDir();
+  const r = await runCli(['convert', '--from', 'rgbd', '--in', src, '--out', out, '--no-depth']);
+  assert.equal(r.code, 0, r.stderr);
+  const scene = readScene(out);
+  assert.equal(scene.frames.length, FRAMES);
+  assert.ok(scene.frames.every((f) => f.maps.depth_file_path === undefined));
+  assert.ok(!existsSync(join(out, 'depth')), 'no depth folder');
+  assert.deepEqual(scene.aabb, withDepth.aabb);
+  const wrong = await runCli(['convert', '--from', 'colmap', '--in', src, '--out', outDir(), '--no-depth']);
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /--no-depth applies to --from rgbd only/);
+});

@@ -34,6 +34,10 @@ export function registerConvert(program: Command): void {
       '--test-every <n>',
       'rgbd only: the middle frame of every n kept frames is a test frame, 0 = none (default: 5)',
     )
+    .option(
+      '--no-depth',
+      'rgbd only: write no depth maps (an RGB-only scene, as from a camera without depth); the scene box still comes from the depth readings',
+    )
     .addHelpText(
       'after',
       '\nrgbd folders hold frame-NNNNNN.color.jpg, .depth.png (uint16 mm, 65535 = no reading) and .pose.txt (4×4 OpenCV\ncamera-to-world, metres) plus camera-intrinsics.txt (3×3 K, integer pixel centres).\n',
@@ -53,6 +57,7 @@ export function registerConvert(program: Command): void {
         stride?: string;
         size?: string;
         testEvery?: string;
+        depth: boolean;
       }) => {
         const from = choiceFlag('from', opts.from, CONVERT_FORMATS);
         const int = (name: string, text: string | undefined, min: number): number | undefined =>
@@ -61,6 +66,7 @@ export function registerConvert(program: Command): void {
           stride: int('stride', opts.stride, 1),
           size: int('size', opts.size, 8),
           testEvery: int('test-every', opts.testEvery, 0),
+          ...(opts.depth ? {} : { noDepth: true }),
         };
         const bar = progressBar('convert');
         let result: Awaited<ReturnType<typeof convertScene>>;

@@ -27,6 +27,13 @@ import type { Geometry, GeometryRenderOptions } from './geometry.ts';
 export const DENSITY_SCALE = 25;
 const WEIGHT_THRESHOLD = 1e-4;
 const OCCUPANCY_ALPHA = 0.0075;
+/**
+ * A cell counts as seen where a training ray still carries this share of its light: dropping every unseen cell
+ * changes no training ray's opacity by more than this.
+ */
+const VISIBLE_TRANSMITTANCE = 0.01;
+/** Checkpoint name of the cells seen since the last occupancy pass. */
+const VISIBLE_TENSOR = 'occupancy.visible';
 
 /** The TensoRF geometry of a normalised scene. */
 export class TensorfGeometry implements Geometry<GeometryRender> {
@@ -39,6 +46,11 @@ export class TensorfGeometry implements Geometry<GeometryRender> {
   private readonly config: TrainConfig;
   /** Current grid resolution along the longest side of the box. */
   res: number;
+  /**
+   * Occupancy cells a training ray saw into since the last occupancy pass: the others (behind surfaces for every
+   * training camera, or in no camera's view) can be dropped at the next pass.
+   */
+  private readonly visible: Uint8Array;
 
   constructor(norm: Normalization, config: TrainConfig, rng: Rng, backend: Backend) {
     this.norm = norm;
@@ -51,6 +63,7 @@ export class TensorfGeometry implements Geometry<GeometryRender> {
       backend,
     );
     this.occupancy = new OccupancyGrid(config.grid.occupancy, norm.box.min as Vec3, norm.box.max as Vec3);
+    this.visible = new Uint8Array(this.occupancy.bits.length);
     this.background = config.background === 'learned' ? new BackgroundField(backend) : null;
   }
 
@@ -108,15 +121,27 @@ export class TensorfGeometry implements Geometry<GeometryRender> {
     this.field.upsample(res);
   }
 
-  /** Recomputes occupancy from the density at cell centres; returns the occupied fraction. */
-  updateOccupancy(): number {
+  /** Notes the occupancy cells that a training render of `rays` sees into (transmittance ≥ VISIBLE_TRANSMITTANCE). */
+  recordVisibility(rays: RayBundle, render: GeometryRender): void {
+    this.occupancy.markVisible(rays, render.samples, render.rw.weights, VISIBLE_TRANSMITTANCE, this.visible);
+  }
+
+  /**
+   * Recomputes occupancy: cells whose density at the centre reaches the alpha threshold and, with `visibleOnly`, that
+   * a training ray saw into since the last pass (recordVisibility; density alone when none was recorded). Returns
+   * the occupied fraction.
+   */
+  updateOccupancy(visibleOnly = false): number {
     const centres = this.occupancy.cellCentres();
     const n = centres.length / 3;
     const { sigma } = this.field.densityForward(this.field.toGrid(centres, n), n);
     const step = this.settings().step;
     const alpha = new Float32Array(n);
     for (let i = 0; i < n; i++) alpha[i] = 1 - Math.exp(-sigma[i]! * step * DENSITY_SCALE);
-    return this.occupancy.update(alpha, OCCUPANCY_ALPHA);
+    const seen = visibleOnly && this.visible.includes(1) ? this.visible : undefined;
+    const share = this.occupancy.update(alpha, OCCUPANCY_ALPHA, seen);
+    this.visible.fill(0);
+    return share;
   }
 
   /**
@@ -176,9 +201,11 @@ export class TensorfGeometry implements Geometry<GeometryRender> {
     return unknown;
   }
 
-  /** The occupancy bits. */
+  /** The occupancy bits and, with `occupancyVisibility`, the cells seen since the last occupancy pass. */
   stateTensors(): [string, Float32Array][] {
-    return [['occupancy', Float32Array.from(this.occupancy.bits)]];
+    const out: [string, Float32Array][] = [['occupancy', Float32Array.from(this.occupancy.bits)]];
+    if (this.config.occupancyVisibility) out.push([VISIBLE_TENSOR, Float32Array.from(this.visible)]);
+    return out;
   }
 
   /** The grid resolution, needed to shape the parameters before loading them. */
@@ -196,5 +223,10 @@ export class TensorfGeometry implements Geometry<GeometryRender> {
     const occ = tensors.get('occupancy');
     if (occ && occ.length === this.occupancy.bits.length)
       for (let i = 0; i < occ.length; i++) this.occupancy.bits[i] = occ[i]!;
+    // A checkpoint from before the seen cells were kept has none: its next pass goes by density alone.
+    const seen = tensors.get(VISIBLE_TENSOR);
+    this.visible.fill(0);
+    if (seen && seen.length === this.visible.length)
+      for (let i = 0; i < seen.length; i++) this.visible[i] = seen[i]!;
   }
 }

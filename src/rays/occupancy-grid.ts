@@ -48,11 +48,43 @@ export class OccupancyGrid {
     return out;
   }
 
-  /** Marks cells occupied where alpha ≥ threshold, dilated by one cell so surfaces are not clipped. */
-  update(alphaPerCell: Float32Array, threshold: number): number {
+  /**
+   * Marks cells occupied where alpha ≥ threshold and, when `seen` is given, seen[c] is set; dilated by one cell so
+   * surfaces are not clipped. Returns the occupied fraction.
+   */
+  update(alphaPerCell: Float32Array, threshold: number, seen?: Uint8Array): number {
     const raw = new Uint8Array(this.bits.length);
-    for (let c = 0; c < raw.length; c++) raw[c] = alphaPerCell[c]! >= threshold ? 1 : 0;
+    for (let c = 0; c < raw.length; c++) raw[c] = alphaPerCell[c]! >= threshold && (!seen || seen[c]) ? 1 : 0;
     return this.setDilated(raw);
+  }
+
+  /**
+   * Sets mark[c] = 1 for every cell that the interval [t − δ/2, t + δ/2] of a sample passes through whose ray still
+   * carries at least `minTransmittance` of its light there (1 − the weights of the ray's earlier samples; ray r owns
+   * samples rayStart[r] .. rayStart[r+1]−1).
+   */
+  markVisible(
+    rays: { origins: Float32Array; dirs: Float32Array },
+    samples: { rayStart: Int32Array; t: Float32Array; delta: Float32Array },
+    weights: Float32Array,
+    minTransmittance: number,
+    mark: Uint8Array,
+  ): void {
+    const n = samples.rayStart.length - 1;
+    for (let r = 0; r < n; r++) {
+      const o = rays.origins.subarray(r * 3, r * 3 + 3);
+      const d = rays.dirs.subarray(r * 3, r * 3 + 3);
+      let transmittance = 1;
+      for (
+        let i = samples.rayStart[r]!;
+        i < samples.rayStart[r + 1]! && transmittance >= minTransmittance;
+        i++
+      ) {
+        const half = 0.5 * samples.delta[i]!;
+        this.markSegment(o, d, samples.t[i]! - half, samples.t[i]! + half, mark);
+        transmittance -= weights[i]!;
+      }
+    }
   }
 
   /**

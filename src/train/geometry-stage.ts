@@ -23,6 +23,12 @@ const OCCUPANCY_FROM = 200;
  */
 const UNSEEDED_OCCUPANCY_FROM = 100;
 const UNSEEDED_OCCUPANCY_EVERY = 50;
+/**
+ * From this iteration on, occupancy passes also drop cells that no training ray since the previous pass saw into
+ * (recorded from OCCUPANCY_EVERY iterations before it): the field of a capture without depth is still a haze before,
+ * whose visibility says little about where surfaces are.
+ */
+const VISIBILITY_FROM = OCCUPANCY_FROM;
 /** Sample spacing × this during that warm-up: coarse samples for the coarse first shape of the field. */
 const WARMUP_STEP_SCALE = 4;
 
@@ -107,6 +113,8 @@ export class GeometryStage {
   readonly seededFromDepth: boolean;
   /** Schedule events, run before the step of each geometry iteration. */
   readonly hooks: StageHook[];
+  /** Rays, marched samples and coloured samples of the last step (what empty-space skipping left to evaluate). */
+  lastStep = { rays: 0, samples: 0, coloured: 0 };
   private adamRes: number;
   private adamParams: number;
 
@@ -131,7 +139,8 @@ export class GeometryStage {
       {
         name: 'occupancy',
         run: (it) => {
-          if (occupancyUpdateAt(it, this.seededFromDepth)) geometry.updateOccupancy();
+          if (occupancyUpdateAt(it, this.seededFromDepth))
+            geometry.updateOccupancy(config.occupancyVisibility && it >= VISIBILITY_FROM);
         },
       },
     ];
@@ -186,6 +195,9 @@ export class GeometryStage {
       ...(colourEverySample ? { stepScale: WARMUP_STEP_SCALE } : {}),
     });
     const nR = rays.n;
+    this.lastStep = { rays: nR, samples: r.samples.nSamples, coloured: r.selected.length };
+    if (this.config.occupancyVisibility && it >= VISIBILITY_FROM - OCCUPANCY_EVERY)
+      g.recordVisibility(rays, r);
     const pred = new Float32Array(nR * 3);
     for (let i = 0; i < nR; i++) for (let k = 0; k < 3; k++) pred[i * 3 + k] = r.out[i * 4 + k]!;
     const photo = photometricLoss(pred, rgb);

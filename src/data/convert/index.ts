@@ -37,6 +37,7 @@ export async function convertScene(
     ] as const) {
       if (opts[key] !== undefined) throw new Error(`${flag} applies to --from rgbd only`);
     }
+    if (opts.noDepth) throw new Error('--no-depth applies to --from rgbd only');
   }
   if (
     format !== 'nerfstudio' &&

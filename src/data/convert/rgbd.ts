@@ -37,6 +37,8 @@ export interface RgbdOptions extends ConvertOptions {
   size?: number;
   /** Every `testEvery`-th kept frame (the middle one of each group) goes to the test split; 0 = none (default 5). */
   testEvery?: number;
+  /** Write no depth maps (an RGB-only scene); the scene box still comes from the depth readings. */
+  noDepth?: boolean;
 }
 
 /** The sensor's "no reading" value in the source depth PNGs. */
@@ -184,7 +186,8 @@ export async function convertRgbd(
     } else {
       filePath = copyInto(colorPath, out, `images/${file}`);
     }
-    const maps = { depth_file_path: writeMap(out, `depth/${stem}.png`, intr.w, intr.h, d2) };
+    const maps: Record<string, string> = {};
+    if (!opts.noDepth) maps.depth_file_path = writeMap(out, `depth/${stem}.png`, intr.w, intr.h, d2);
     frames.push({ filePath, c2w, split: rgbdSplit(k, every), maps });
   }
   if (camera === null) throw new SceneError(src, 'frames', 'no frames');
