@@ -7,7 +7,9 @@
  * Every step (scene, shared run, branch, segmentation, baseline) runs in its own child process, is cached, and is
  * reported with its seconds and peak memory in messy-rooms-cost.md.
  * Usage: npx tsx bench/paper-tables.ts [--quick | --smoke] [--work DIR] [--only ENV/N,...]   (results in
- * bench/results/; --only runs just those scenes' tables 2 and 4, so the full table can be built across sessions;
+ * bench/results/, full mode's as scaling-full.md and baselines-full.md; --only runs just those scenes' tables 2 and 4
+ * and nothing else, and its tables hold just those scenes: list every scene done so far (cached steps only check
+ * their markers), so the full table can be built across sessions;
  * --smoke checks the machinery on tiny scenes and writes its tables under the work folder)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -74,6 +76,8 @@ const sizes = smoke
 /** Full mode: instance steps per training view at least (each step trains on pixels of one view). */
 const INSTANCE_DRAWS = 4;
 const only = arg('--only', '').split(',').filter(Boolean);
+/** Full-mode tables go to their own files (scaling-full.md, …) beside the --quick ones the README quotes. */
+const suffix = quick ? '' : '-full';
 const noise = 'medium' as const;
 /** The share of the iterations the instance stage gets (it runs from stages.instance to the end). */
 const instanceShare = 1 - 0.55;
@@ -283,7 +287,7 @@ const header = (first: string) => [
   `|---|${cols.map(() => '---').join('|')}|`,
 ];
 writeFileSync(
-  join(results, 'scaling.md'),
+  join(results, `scaling${suffix}.md`),
   [
     '# PQ^scene as the number of objects grows (paper table 2)',
     '',
@@ -305,7 +309,7 @@ writeFileSync(
   ].join('\n'),
 );
 writePlotPng(
-  join(results, 'scaling.png'),
+  join(results, `scaling${suffix}.png`),
   sizes.envs.flatMap((env) =>
     methods.map((m) => ({
       name: `${m.name} (${env})`,
@@ -318,11 +322,13 @@ writePlotPng(
 const trackLabel = (t: string) =>
   t === 'none' ? '2D segmenter (no tracking)' : `2D segmenter + ${t} tracking`;
 writeFileSync(
-  join(results, 'baselines.md'),
+  join(results, `baselines${suffix}.md`),
   [
     '# clift vs the 2D segmenter with tracking (paper table 4)',
     '',
-    protocol(`Scenes as in scaling.md (${sizes.views > 0 ? sizes.views : 'M'} views of ${sizes.size}²).`),
+    protocol(
+      `Scenes as in scaling${suffix}.md (${sizes.views > 0 ? sizes.views : 'M'} views of ${sizes.size}²).`,
+    ),
     'Tracking: none; iou = Hungarian matching of consecutive frames on 2D IoU; warp = on IoU after warping with',
     'ground-truth depth and pose; cloud = fusing segments into a ground-truth point cloud.',
     '',
@@ -338,9 +344,11 @@ writeFileSync(
 // Table 3 / appendix E, table 7 and figure 5 on the first scene.
 const first = sceneSpec(sizes.objects[0]!, sizes.envs[0]);
 const firstName = `${first.env}, N = ${first.objects}`;
-if (only.length > 0 && !only.includes(`${first.env}/${first.objects}`)) {
+if (only.length > 0) {
   writeCosts();
-  log(`done: --only ${only.join(',')}: tables 2 and 4 in ${results}/ (scaling, baselines, messy-rooms-cost)`);
+  log(
+    `done: --only ${only.join(',')}: tables 2 and 4 in ${results}/ (scaling${suffix}, baselines${suffix}, messy-rooms-cost)`,
+  );
   process.exit(0);
 }
 log(`losses, clustering and embedding size on ${firstName}`);
