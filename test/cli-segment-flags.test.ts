@@ -42,3 +42,13 @@ test('the automatic parameter is scored on the larger of 40 and 10 % of the trai
   assert.equal(selectionViewCount(80, 8), 8);
   assert.equal(selectionViewCount(80, 500), 80);
 });
+
+test('clift segment refuses a bad --single-cluster, or one given to another clustering method', async () => {
+  const base = ['node', 'clift', 'segment', '--run', '/nonexistent-run', '--out', '/nonexistent-pred'];
+  await assert.rejects(program().parseAsync([...base, '--single-cluster', 'maybe']), /--single-cluster/);
+  await assert.rejects(
+    program().parseAsync([...base, '--cluster', 'dbscan', '--single-cluster', 'no']),
+    /--single-cluster applies to --cluster hdbscan, not dbscan/,
+  );
+  await assert.rejects(program().parseAsync([...base, '--single-cluster', 'no']), /nonexistent-run/);
+});

@@ -131,6 +131,20 @@ test('segment then eval: the trained run labels held-out views with consistent i
   assert.ok(m.pq_scene! > 70, `PQ^scene ${m.pq_scene}`);
 });
 
+test('segment --single-cluster: forced on or off, only such candidates are scored and the fixed size follows it', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'clift-pred-single-'));
+  const common = { runDir, views: 'test' as const, method: 'hdbscan' as const, out, samplePixels: 4000 };
+  const off = await segmentRun({ ...common, parameter: 'auto', singleCluster: false, selectionViews: 4 });
+  assert.ok(off.selection.length > 0);
+  assert.ok(off.selection.every((s) => s.params.method === 'hdbscan' && !s.params.allowSingleCluster));
+  const both = await segmentRun({ ...common, parameter: 'auto', selectionViews: 4 });
+  assert.equal(both.selection.length, 2 * off.selection.length);
+  const fixed = await segmentRun({ ...common, parameter: 50, singleCluster: false });
+  assert.equal(fixed.params?.method === 'hdbscan' && fixed.params.allowSingleCluster, false);
+  const reference = await segmentRun({ ...common, parameter: 50 });
+  assert.equal(reference.params?.method === 'hdbscan' && reference.params.allowSingleCluster, true);
+});
+
 test('a run stopped and resumed ends exactly like an uninterrupted run', async () => {
   const config = parseTrainConfig(
     {

@@ -29,6 +29,7 @@ interface SegmentFlags extends BackendFlags {
   views: string;
   cluster: string;
   minClusterSize: string;
+  singleCluster: string;
   eps?: string;
   bandwidth?: string;
   samplePixels: string;
@@ -60,6 +61,11 @@ export function registerSegment(program: Command): void {
     .option(
       '--min-cluster-size <n|auto>',
       '--cluster hdbscan only: minimum cluster size, an integer ≥ 2; auto picks it by per-frame PQ against the 2D segmenter on training views',
+      'auto',
+    )
+    .option(
+      '--single-cluster <auto|yes|no>',
+      '--cluster hdbscan only: whether a thing class may come out as one cluster (the root of its tree); auto scores both with an auto size and allows it with a fixed one (the reference setting)',
       'auto',
     )
     .option(
@@ -104,6 +110,9 @@ export function registerSegment(program: Command): void {
         : method === 'dbscan'
           ? autoOrReal('eps', flags.eps ?? 'auto', { above: 0 })
           : autoOrReal('bandwidth', flags.bandwidth ?? 'auto', { above: 0 });
+    const single = choiceFlag('single-cluster', flags.singleCluster, ['auto', 'yes', 'no'] as const);
+    if (method !== 'hdbscan' && single !== 'auto')
+      throw new Error(`--single-cluster applies to --cluster hdbscan, not ${method}`);
     const unused =
       method === 'hdbscan' ? ['eps', 'bandwidth'] : method === 'dbscan' ? ['bandwidth'] : ['eps'];
     for (const name of unused)
@@ -129,6 +138,7 @@ export function registerSegment(program: Command): void {
         views: flags.views,
         method,
         parameter,
+        ...(single !== 'auto' ? { singleCluster: single === 'yes' } : {}),
         out: flags.out,
         samplePixels,
         thingShare,

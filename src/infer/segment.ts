@@ -59,6 +59,10 @@ export interface SegmentOptions {
   method: ClusterParams['method'];
   /** A fixed parameter (min cluster size, eps or bandwidth), or 'auto' to select it. */
   parameter: number | 'auto';
+  /**
+   * HDBSCAN: whether a class may be one cluster; unset = both scored when `parameter` is 'auto', allowed when fixed.
+   */
+  singleCluster?: boolean;
   out: string;
   samplePixels?: number;
   sampleViews?: number;
@@ -84,9 +88,9 @@ export interface SegmentResult {
   selection: { params: ClusterParams; pq: number }[];
 }
 
-function fixedParams(method: ClusterParams['method'], value: number): ClusterParams {
+function fixedParams(method: ClusterParams['method'], value: number, singleCluster = true): ClusterParams {
   if (method === 'hdbscan')
-    return { method, minClusterSize: Math.round(value), minSamples: 1, allowSingleCluster: true };
+    return { method, minClusterSize: Math.round(value), minSamples: 1, allowSingleCluster: singleCluster };
   if (method === 'dbscan') return { method, eps: value, minSamples: 10 };
   return { method, bandwidth: value, binSeeding: true, minBinFreq: 10, clusterAll: false };
 }
@@ -165,7 +169,12 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
         views,
         things,
         kinds,
-        candidateParams(opts.method, sample.semantic.length, sample.dim),
+        candidateParams(opts.method, sample.semantic.length, sample.dim).filter(
+          (p) =>
+            p.method !== 'hdbscan' ||
+            opts.singleCluster === undefined ||
+            p.allowSingleCluster === opts.singleCluster,
+        ),
         rng.fork('sweep'),
         trees,
       );
@@ -174,7 +183,7 @@ export async function segmentRun(opts: SegmentOptions): Promise<SegmentResult> {
       for (const s of sel.scores)
         log(`  ${JSON.stringify(s.params)} → per-frame PQ vs 2D segmenter ${(100 * s.pq).toFixed(2)}`);
     } else {
-      params = fixedParams(opts.method, opts.parameter);
+      params = fixedParams(opts.method, opts.parameter, opts.singleCluster);
     }
     centroids = extractCentroids(sample, things, params, rng.fork('final'), undefined, trees);
     const instances = centroids.reduce((s, c) => s + c.centroids.length, 0);
