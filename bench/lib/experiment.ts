@@ -39,8 +39,29 @@ export interface Score {
   segmentSeconds?: number;
 }
 
+/**
+ * Config keys added after runs were cached whose default is the behaviour from before they existed: a marker
+ * written without one still matches a config holding its default.
+ */
+const NEUTRAL_DEFAULTS: Record<string, unknown> = { occupancyVisibility: false };
+
 function sameMarker(path: string, value: unknown): boolean {
-  return existsSync(path) && readFileSync(path, 'utf8') === `${JSON.stringify(value)}\n`;
+  if (!existsSync(path)) return false;
+  const text = readFileSync(path, 'utf8');
+  if (text === `${JSON.stringify(value)}\n`) return true;
+  const old = JSON.parse(text) as { config?: Record<string, unknown> };
+  const now = value as { config?: Record<string, unknown> };
+  if (!old.config || !now.config) return false;
+  const config = { ...now.config };
+  for (const [key, neutral] of Object.entries(NEUTRAL_DEFAULTS))
+    if (!(key in old.config) && config[key] === neutral) delete config[key];
+  return text === `${JSON.stringify({ ...now, config })}\n`;
+}
+
+/** Refuses to mark a training step done when it stopped early (a signal writes a checkpoint and returns). */
+function checkFinished(dir: string, reached: number, target: number): void {
+  if (reached !== target)
+    throw new Error(`${dir}: training stopped at iteration ${reached} of ${target}; rerun to continue`);
 }
 
 function writeMarker(path: string, value: unknown): void {
@@ -129,7 +150,8 @@ export async function ensureBase(sceneDir: string, runRoot: string, run: RunSpec
   rmSync(dir, { recursive: true, force: true });
   const t0 = performance.now();
   log(`  geometry + semantic: ${stageStarts(config).instance} iterations`);
-  await train({ sceneDir, runDir: dir, config, stopAt: stageStarts(config).instance });
+  const stopAt = stageStarts(config).instance;
+  checkFinished(dir, (await train({ sceneDir, runDir: dir, config, stopAt })).iteration, stopAt);
   log(`  … ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   writeMarker(marker, value);
   return dir;
@@ -157,7 +179,8 @@ export async function ensureBranch(
   if (sameMarker(marker, value)) return { dir, seconds: instanceSeconds(dir) };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  await train({ sceneDir, runDir: dir, config, branchFrom: base });
+  const trained = await train({ sceneDir, runDir: dir, config, branchFrom: base });
+  checkFinished(dir, trained.iteration, config.iters);
   writeMarker(marker, value);
   return { dir, seconds: instanceSeconds(dir) };
 }
