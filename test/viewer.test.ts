@@ -253,10 +253,11 @@ describe('viewer command line', () => {
     registerView(program);
     const view = program.commands.find((c) => c.name() === 'view')!;
     const help = view.helpInformation();
-    for (const flag of ['<rundir>', '--port', '--scene', '127.0.0.1']) assert.ok(help.includes(flag), help);
+    for (const flag of ['<rundir>', '--port', '--scene', '--pred', '127.0.0.1'])
+      assert.ok(help.includes(flag), help);
     assert.deepEqual(
       view.options.map((o) => o.long),
-      ['--port', '--scene'],
+      ['--port', '--scene', '--pred'],
     );
   });
 });
