@@ -15,17 +15,18 @@ import { framesOf } from '../src/data/scene.ts';
 import { reducedIntrinsics } from '../src/data/training-views.ts';
 import { classKinds } from '../src/eval/evaluate.ts';
 import type { LabelPair } from '../src/eval/labels.ts';
-import { framewisePqEntries, panopticQuality } from '../src/eval/panoptic-quality.ts';
+import { panopticQuality } from '../src/eval/panoptic-quality.ts';
 import { assignInstances, extractCentroids, type LinkageCache } from '../src/infer/class-centroids.ts';
 import { loadRun } from '../src/infer/load-model.ts';
 import {
   DEFAULT_SAMPLE_PIXELS,
+  DEFAULT_SAMPLE_VIEWS,
   DEFAULT_THING_SHARE,
   segmentSample,
   selectionFrames,
   selectionViews,
 } from '../src/infer/segment.ts';
-import { candidateParams, selectionScore } from '../src/infer/select-parameter.ts';
+import { candidateParams, centroidScore } from '../src/infer/select-parameter.ts';
 import { renderLabels } from '../src/model/label-render.ts';
 import { ensureBranch, ensureScene, type SceneSpec, sceneName } from './lib/experiment.ts';
 
@@ -89,9 +90,11 @@ async function study(n: number): Promise<{ rows: Row[]; segments: number[]; gtOb
   const chosen = selectionFrames(train, rng);
   const sel = selectionViews(loaded, chosen);
   const sweep = rng.fork('sweep');
-  const gtSel = chosen.map((f) => ({
-    semantic: readSemantics(scene, f, 'gt_semantic_file_path'),
-    instance: readInstances(scene, f, 'gt_instance_file_path'),
+  // The same views scored against ground truth in place of the segmenter.
+  const selTruth = sel.map((v, i) => ({
+    ...v,
+    segmenterSemantic: readSemantics(scene, chosen[i]!, 'gt_semantic_file_path'),
+    segmenterInstance: readInstances(scene, chosen[i]!, 'gt_instance_file_path'),
   }));
   const test = framesOf(scene, 'test').map((f) => ({
     r: renderLabels(model, f, reducedIntrinsics(f.intrinsics, size)),
@@ -99,7 +102,7 @@ async function study(n: number): Promise<{ rows: Row[]; segments: number[]; gtOb
     instance: readInstances(scene, f, 'gt_instance_file_path'),
   }));
   // Sampled pixels per 2D segment: each view draws `per` pixels, a share of them among its thing pixels.
-  const per = Math.ceil(DEFAULT_SAMPLE_PIXELS / Math.min(100, train.length));
+  const per = Math.ceil(DEFAULT_SAMPLE_PIXELS / Math.min(DEFAULT_SAMPLE_VIEWS, train.length));
   const segments: number[] = [];
   for (const v of sel) {
     const area = new Map<number, number>();
@@ -128,14 +131,7 @@ async function study(n: number): Promise<{ rows: Row[]; segments: number[]; gtOb
         allowSingleCluster: single,
       };
       const key = JSON.stringify(params);
-      const vsSegmenter = selectionScore(sample, sel, things, kinds, params, sweep.fork(key), trees);
-      const centroids = extractCentroids(sample, things, params, new Rng(key), undefined, trees);
-      const selPairs: LabelPair[] = sel.map((v, i) => ({
-        predSemantic: v.semantic,
-        predInstance: assignInstances(v.embedding, sample.dim, v.semantic, centroids),
-        gtSemantic: gtSel[i]!.semantic,
-        gtInstance: gtSel[i]!.instance,
-      }));
+      const centroids = extractCentroids(sample, things, params, sweep.fork(key), undefined, trees);
       const testPairs: LabelPair[] = test.map((t) => ({
         predSemantic: t.r.semantic,
         predInstance: assignInstances(t.r.embedding, sample.dim, t.r.semantic, centroids),
@@ -146,8 +142,8 @@ async function study(n: number): Promise<{ rows: Row[]; segments: number[]; gtOb
         size: s,
         single,
         auto: single && auto.some((p) => p.minClusterSize === s),
-        vsSegmenter,
-        vsTruth: framewisePqEntries(selPairs, kinds, { mergeThings: true }),
+        vsSegmenter: centroidScore(centroids, sample.dim, sel, kinds),
+        vsTruth: centroidScore(centroids, sample.dim, selTruth, kinds),
         pqScene: panopticQuality(testPairs, kinds).pq,
         instances: centroids.reduce((a, c) => a + c.centroids.length, 0),
       };

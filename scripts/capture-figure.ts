@@ -4,11 +4,11 @@
  * Usage: npx tsx scripts/capture-figure.ts --scene DIR --out FILE.png [--views STEM,STEM,...] LABEL=PRED_DIR ...
  * (the first three test views unless --views names them)
  */
-import { join } from 'node:path';
 import { readInstances, readRgb } from '../src/data/maps.ts';
-import { readImage, writeRgb8 } from '../src/data/png.ts';
+import { writeRgb8 } from '../src/data/png.ts';
 import { readScene } from '../src/data/read-scene.ts';
 import { framesOf } from '../src/data/scene.ts';
+import { readPrediction } from '../src/eval/prediction.ts';
 import { overlayInstances } from '../src/export/overlay.ts';
 
 const args = process.argv.slice(2);
@@ -50,12 +50,8 @@ frames.forEach((frame, row) => {
   const masks = readInstances(scene, frame, 'instance_file_path');
   paste(overlayInstances(photo, masks, w, h, { alpha: 0.55, boundaries: true }), 1, row);
   preds.forEach(([, dir], k) => {
-    const ids = readImage(join(dir, 'instance', `${frame.stem}.png`)).data;
-    paste(
-      overlayInstances(photo, Uint16Array.from(ids), w, h, { alpha: 0.55, boundaries: true }),
-      2 + k,
-      row,
-    );
+    const { instance } = readPrediction(dir, frame);
+    paste(overlayInstances(photo, instance, w, h, { alpha: 0.55, boundaries: true }), 2 + k, row);
   });
 });
 writeRgb8(out, W, H, canvas);

@@ -40,7 +40,7 @@ export function hdbscan(
   const minSamples = params.minSamples ?? params.minClusterSize;
   checkMinSamples(minSamples);
   if (n < 2) return { labels: new Int32Array(n).fill(-1), nClusters: 0, probabilities: new Float32Array(n) };
-  const link = hdbscanLinkage(points, n, d, minSamples, params.path ?? 'auto', onProgress);
+  const link = buildLinkage(points, n, d, minSamples, params.path ?? 'auto', onProgress);
   onProgress?.(2, 3, 'cluster tree');
   const result = hdbscanFromLinkage(link, params);
   onProgress?.(3, 3, 'done');
@@ -74,6 +74,18 @@ export function hdbscanLinkage(
   checkPoints(points, n, d);
   checkMinSamples(requestedMinSamples);
   if (n < 2) throw new RangeError(`HDBSCAN's tree needs at least 2 points, got ${n}`);
+  return buildLinkage(points, n, d, requestedMinSamples, pathChoice, onProgress);
+}
+
+/** hdbscanLinkage without its argument checks, for callers that made them. */
+function buildLinkage(
+  points: PointArray,
+  n: number,
+  d: number,
+  requestedMinSamples: number,
+  pathChoice: HdbscanPath,
+  onProgress?: ProgressFn,
+): Linkage {
   const minSamples = Math.max(1, Math.min(n - 1, requestedMinSamples));
   const path = resolveHdbscanPath(pathChoice, n, d);
   onProgress?.(0, 3, 'core distances');

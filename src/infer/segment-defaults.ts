@@ -13,6 +13,9 @@ export const DEFAULT_THING_SHARE = 0.75;
  */
 export const DEFAULT_SAMPLE_PIXELS = 300000;
 
+/** Most training views the clustering sample is drawn from (its pixels spread evenly over them). */
+export const DEFAULT_SAMPLE_VIEWS = 100;
+
 /**
  * Fewest training views `--min-cluster-size auto` scores its candidates on (appendix B.3 uses 10 % of them; on an
  * 80-view scene that is 8 views, and the choice between neighbouring cluster sizes flipped with the views drawn).

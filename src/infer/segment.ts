@@ -32,6 +32,7 @@ import { sampleEmbeddings, segmenterThingFocus } from './sample-embeddings.ts';
 import {
   DEFAULT_RENDER_SIZE,
   DEFAULT_SAMPLE_PIXELS,
+  DEFAULT_SAMPLE_VIEWS,
   DEFAULT_THING_SHARE,
   MIN_SELECTION_VIEWS,
 } from './segment-defaults.ts';
@@ -40,6 +41,7 @@ import { candidateParams, type SelectionView, selectParameter } from './select-p
 export {
   DEFAULT_RENDER_SIZE,
   DEFAULT_SAMPLE_PIXELS,
+  DEFAULT_SAMPLE_VIEWS,
   DEFAULT_THING_SHARE,
   MIN_SELECTION_VIEWS,
 } from './segment-defaults.ts';
@@ -285,7 +287,7 @@ export function segmentSample(
     trainFrames,
     config.trainSize,
     opts.samplePixels ?? DEFAULT_SAMPLE_PIXELS,
-    opts.sampleViews ?? 100,
+    opts.sampleViews ?? DEFAULT_SAMPLE_VIEWS,
     rng.fork('sample'),
     opts.onProgress,
     thingShare > 0

@@ -9,6 +9,7 @@ import type { LabelPair } from '../eval/labels.ts';
 import { type ClassKinds, framewisePqEntries } from '../eval/panoptic-quality.ts';
 import {
   assignInstances,
+  type ClassCentroids,
   type EmbeddingSample,
   extractCentroids,
   type LinkageCache,
@@ -66,9 +67,19 @@ export function selectionScore(
   trees?: LinkageCache,
 ): number {
   const centroids = extractCentroids(sample, things, params, rng, undefined, trees);
+  return centroidScore(centroids, sample.dim, views, kinds);
+}
+
+/** Per-frame PQ (things merged) of the ids the centroids give the selection views, against the 2D segmenter. */
+export function centroidScore(
+  centroids: ClassCentroids[],
+  dim: number,
+  views: SelectionView[],
+  kinds: ClassKinds,
+): number {
   const pairs: LabelPair[] = views.map((v) => ({
     predSemantic: v.semantic,
-    predInstance: assignInstances(v.embedding, sample.dim, v.semantic, centroids),
+    predInstance: assignInstances(v.embedding, dim, v.semantic, centroids),
     gtSemantic: v.segmenterSemantic,
     gtInstance: v.segmenterInstance,
   }));
