@@ -151,7 +151,12 @@ export async function ensureBase(sceneDir: string, runRoot: string, run: RunSpec
   const t0 = performance.now();
   log(`  geometry + semantic: ${stageStarts(config).instance} iterations`);
   const stopAt = stageStarts(config).instance;
-  checkFinished(dir, (await train({ sceneDir, runDir: dir, config, stopAt })).iteration, stopAt);
+  // The base keeps its sample cache: every branch reads it instead of rendering all training pixels again.
+  checkFinished(
+    dir,
+    (await train({ sceneDir, runDir: dir, config, stopAt, keepSamples: true })).iteration,
+    stopAt,
+  );
   log(`  … ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   writeMarker(marker, value);
   return dir;

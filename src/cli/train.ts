@@ -25,6 +25,7 @@ interface TrainFlags extends BackendFlags {
   seed?: string;
   resume?: boolean;
   force?: boolean;
+  keepSamples?: boolean;
 }
 
 /** Smallest --train-size: below it a view has too few pixels to train on. */
@@ -120,7 +121,11 @@ export function registerTrain(program: Command): void {
       '--resume',
       'continue from the run folder’s last checkpoint, with the config it was trained with (flags or --config must not change it)',
     )
-    .option('--force', 'train into a folder that already holds a run, overwriting it');
+    .option('--force', 'train into a folder that already holds a run, overwriting it')
+    .option(
+      '--keep-samples',
+      'keep the sample cache in the run folder (samples.bin, 48 bytes per training pixel) so a --resume after the geometry stage does not render every training pixel again',
+    );
   cmd.on('option:print-config', () => {
     process.stdout.write(defaultConfigJson());
     process.exit(0);
@@ -146,6 +151,7 @@ export function registerTrain(program: Command): void {
         runDir: flags.out,
         config,
         resume,
+        keepSamples: flags.keepSamples ?? false,
         onProgress: bar.update,
         log: bar.log,
       });

@@ -25,6 +25,7 @@ import {
   cachedSamplesOf,
   cacheToLabelBox,
   type SampleCache,
+  type SampleCacheStore,
   thingLabelBox,
 } from './sample-cache.ts';
 
@@ -61,11 +62,18 @@ export class LabelStage {
     this.cache = cache;
   }
 
-  /** Builds the sample cache from the model's geometry unless it is there. */
+  /** Where the built cache is kept for a later resume or branch (none: it is built in every run). */
+  store: SampleCacheStore | null = null;
+
+  /** Takes the sample cache from the store, else builds it from the model's geometry (and stores it), unless it is there. */
   ensureCache(onProgress?: ProgressFn): void {
     if (this.cache) return;
     const m = this.model;
-    this.setCache(buildSampleCache(this.views, m.norm, m.geometry, m.k, onProgress, labelMinOpacity(m)));
+    const stored = this.store?.load() ?? null;
+    const cache =
+      stored ?? buildSampleCache(this.views, m.norm, m.geometry, m.k, onProgress, labelMinOpacity(m));
+    if (!stored) this.store?.save(cache);
+    this.setCache(cache);
   }
 
   constructor(model: CliftModel, views: ViewPixels[], config: TrainConfig, onProgress?: ProgressFn) {

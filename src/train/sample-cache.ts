@@ -24,6 +24,12 @@ export interface SampleCache {
   views: ViewSampleCache[];
 }
 
+/** Where a built sample cache is kept between runs: `load` gives it back (null when none fits), `save` keeps it. */
+export interface SampleCacheStore {
+  load(): SampleCache | null;
+  save(cache: SampleCache): void;
+}
+
 /**
  * Renders every pixel of every view once and keeps its K heaviest samples; pixels whose opacity ends below
  * `minOpacity` (they see the background) keep none, so no label target reaches the field through them.

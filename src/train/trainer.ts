@@ -22,11 +22,12 @@ import {
   type TakeParts,
 } from '../model/checkpoint.ts';
 import type { TrainConfig } from '../model/config.ts';
-import { buildModel, type CliftModel, classCount } from '../model/model.ts';
+import { buildModel, type CliftModel, classCount, labelMinOpacity } from '../model/model.ts';
 import { normalizeScene } from '../rays/normalize.ts';
 import { GeometryStage } from './geometry-stage.ts';
 import { LabelStage } from './label-stage.ts';
 import { configDifferences, type RunSoFar, runSoFar } from './resume-check.ts';
+import { sampleCacheKey, sampleCacheStore } from './sample-cache-file.ts';
 
 const LOG_EVERY = 10;
 export const LOSS_COLUMNS = [
@@ -84,6 +85,11 @@ export interface TrainOptions {
    * the earlier training).
    */
   branchFrom?: string;
+  /**
+   * Keep the sample cache in the run folder (samples.bin, 16·K bytes per training pixel) so a resume, or a run
+   * branched from this one, reads it instead of rendering every training pixel again.
+   */
+  keepSamples?: boolean;
   onProgress?: ProgressFn;
   log?: (line: string) => void;
 }
@@ -242,6 +248,10 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
     join(runDir, 'config.json'),
     `${JSON.stringify({ scene: opts.sceneDir, config, normalization: model.norm, trainViews: st.views.length }, null, 2)}\n`,
   );
+  st.labels.store = sampleCacheStore(runDir, () => sampleCacheKey(model, st.views, labelMinOpacity(model)), {
+    ...(opts.branchFrom ? { branchFrom: opts.branchFrom } : {}),
+    keep: opts.keepSamples ?? false,
+  });
   const stages = stageStarts(config);
   // After a resume the seconds column and timings.json continue from the part already trained.
   const t0 = performance.now() - before.seconds * 1000;
