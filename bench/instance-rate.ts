@@ -4,8 +4,9 @@
  * semantic field, from bench/paper-tables.ts) is loaded, its sample cache read (or built), and the instance
  * stage's step (semantic term + instance loss, as in training) timed. Writes bench/results/instance-rate.md.
  * Usage: npx tsx bench/instance-rate.ts --runs RUNROOT,RUNROOT,... [--loss slow-fast] [--steps 300] [--block 50]
+ * (linear assignment gets K = max(25, N) slots, N read from the scene's bench-scene.json).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { Rng } from '../src/core/rng.ts';
@@ -39,7 +40,16 @@ function prepare(root: string) {
     sceneDir: string;
     config: Record<string, unknown>;
   };
-  const config = parseTrainConfig({ ...saved.config, instanceLoss: loss }, join(base, 'bench-base.json'));
+  // Linear assignment gets K = max(25, N) slots, as in the paper tables (N from the scene's benchmark marker).
+  const marker = join(saved.sceneDir, 'bench-scene.json');
+  const objects = existsSync(marker)
+    ? (JSON.parse(readFileSync(marker, 'utf8')) as { objects: number }).objects
+    : 25;
+  const slots = loss === 'linear-assignment' ? { slots: Math.max(25, objects) } : {};
+  const config = parseTrainConfig(
+    { ...saved.config, instanceLoss: loss, ...slots },
+    join(base, 'bench-base.json'),
+  );
   const { model, stages } = buildTraining(readScene(saved.sceneDir), config);
   restoreTraining(base, model, stages, () => ({ semantic: true, instance: false }));
   stages.labels.store = sampleCacheStore(
