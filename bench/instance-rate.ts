@@ -13,9 +13,9 @@ import { Rng } from '../src/core/rng.ts';
 import { readScene } from '../src/data/read-scene.ts';
 import { compute } from '../src/fields/compute.ts';
 import { parseTrainConfig } from '../src/model/config.ts';
-import { labelMinOpacity } from '../src/model/model.ts';
-import { sampleCacheKey, sampleCacheStore } from '../src/train/sample-cache-file.ts';
+import { sampleCacheStore } from '../src/train/sample-cache-file.ts';
 import { buildTraining, restoreTraining } from '../src/train/trainer.ts';
+import { linearAssignmentSlots } from './lib/experiment.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -25,7 +25,7 @@ const opt = (name: string, fallback: string): string => {
 const roots = opt('--runs', '').split(',').filter(Boolean);
 if (roots.length === 0) {
   process.stderr.write(
-    'usage: npx tsx bench/instance-rate.ts --runs RUNROOT,RUNROOT,... [--steps N] [--block B]\n',
+    'usage: npx tsx bench/instance-rate.ts --runs RUNROOT,RUNROOT,... [--loss L] [--steps N] [--block B]\n',
   );
   process.exit(2);
 }
@@ -45,20 +45,14 @@ function prepare(root: string) {
   const objects = existsSync(marker)
     ? (JSON.parse(readFileSync(marker, 'utf8')) as { objects: number }).objects
     : 25;
-  const slots = loss === 'linear-assignment' ? { slots: Math.max(25, objects) } : {};
+  const slots = loss === 'linear-assignment' ? { slots: linearAssignmentSlots(objects) } : {};
   const config = parseTrainConfig(
     { ...saved.config, instanceLoss: loss, ...slots },
     join(base, 'bench-base.json'),
   );
   const { model, stages } = buildTraining(readScene(saved.sceneDir), config);
   restoreTraining(base, model, stages, () => ({ semantic: true, instance: false }));
-  stages.labels.store = sampleCacheStore(
-    base,
-    () => sampleCacheKey(model, stages.views, labelMinOpacity(model)),
-    {
-      keep: false,
-    },
-  );
+  stages.labels.store = sampleCacheStore(base, model, stages.views, { keep: false });
   const t0 = performance.now();
   stages.labels.ensureCache();
   process.stdout.write(

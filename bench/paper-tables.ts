@@ -20,6 +20,7 @@ import { writePlotPng } from '../src/export/line-plot.ts';
 import type { TrainConfig } from '../src/model/config.ts';
 import { defaultViewCount } from '../src/synth/layout.ts';
 import {
+  linearAssignmentSlots,
   type RunSpec,
   runTimings,
   type SceneSpec,
@@ -241,12 +242,11 @@ function writeCosts(): void {
   );
 }
 
-const slots = (n: number) => Math.max(25, n);
 const methods: { label: string; name: string; instance: (n: number) => Partial<TrainConfig> }[] = [
   {
     label: 'Linear assignment (Panoptic Lifting)',
     name: 'linear-assignment',
-    instance: (n) => ({ instanceLoss: 'linear-assignment', slots: slots(n) }),
+    instance: (n) => ({ instanceLoss: 'linear-assignment', slots: linearAssignmentSlots(n) }),
   },
   { label: 'Vanilla contrastive', name: 'vanilla', instance: () => ({ instanceLoss: 'vanilla' }) },
   {

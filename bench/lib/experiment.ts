@@ -125,6 +125,11 @@ function sceneDirName(sceneDir: string): string {
   return sceneDir.split(/[\\/]/).filter(Boolean).at(-1)!;
 }
 
+/** Linear assignment's slot count for a scene of n objects: K = max(25, N), as in the paper tables. */
+export function linearAssignmentSlots(n: number): number {
+  return Math.max(25, n);
+}
+
 /** Training settings shared by every run of a benchmark. */
 export interface RunSpec {
   iters: number;

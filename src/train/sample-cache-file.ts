@@ -8,7 +8,7 @@ import { closeSync, existsSync, linkSync, openSync, readSync, renameSync, rmSync
 import { join } from 'node:path';
 import type { ViewPixels } from '../data/training-views.ts';
 import { syncParams } from '../fields/params.ts';
-import { type CliftModel, modelParts } from '../model/model.ts';
+import { type CliftModel, labelMinOpacity, modelParts } from '../model/model.ts';
 import type { SampleCache, SampleCacheStore } from './sample-cache.ts';
 
 const MAGIC = 'CLIFTSC1';
@@ -109,19 +109,20 @@ export function readSampleCache(path: string, key: string): SampleCache | null {
 
 /**
  * The store of a run's sample cache: reads the run's own file, else the one of the run it branched from (and links
- * that into the run, so the branch's own resume finds it); saves into the run when `keep` is set. `key` is asked
- * once, when the cache is first needed (the geometry is final by then).
+ * that into the run, so the branch's own resume finds it); saves into the run when `keep` is set. The key of
+ * the model's geometry and views is taken once, when the cache is first needed (the geometry is final by then).
  */
 export function sampleCacheStore(
   runDir: string,
-  key: () => string,
+  model: CliftModel,
+  views: ViewPixels[],
   opts: { branchFrom?: string; keep: boolean },
 ): SampleCacheStore {
   const own = sampleCachePath(runDir);
   const { branchFrom } = opts;
   let memo: string | undefined;
   const keyOnce = () => {
-    memo ??= key();
+    memo ??= sampleCacheKey(model, views, labelMinOpacity(model));
     return memo;
   };
   return {

@@ -22,12 +22,12 @@ import {
   type TakeParts,
 } from '../model/checkpoint.ts';
 import type { TrainConfig } from '../model/config.ts';
-import { buildModel, type CliftModel, classCount, labelMinOpacity } from '../model/model.ts';
+import { buildModel, type CliftModel, classCount } from '../model/model.ts';
 import { normalizeScene } from '../rays/normalize.ts';
 import { GeometryStage } from './geometry-stage.ts';
 import { LabelStage } from './label-stage.ts';
 import { configDifferences, type RunSoFar, runSoFar } from './resume-check.ts';
-import { sampleCacheKey, sampleCacheStore } from './sample-cache-file.ts';
+import { sampleCacheStore } from './sample-cache-file.ts';
 
 const LOG_EVERY = 10;
 export const LOSS_COLUMNS = [
@@ -248,7 +248,7 @@ export async function train(opts: TrainOptions): Promise<TrainedModel> {
     join(runDir, 'config.json'),
     `${JSON.stringify({ scene: opts.sceneDir, config, normalization: model.norm, trainViews: st.views.length }, null, 2)}\n`,
   );
-  st.labels.store = sampleCacheStore(runDir, () => sampleCacheKey(model, st.views, labelMinOpacity(model)), {
+  st.labels.store = sampleCacheStore(runDir, model, st.views, {
     ...(opts.branchFrom ? { branchFrom: opts.branchFrom } : {}),
     keep: opts.keepSamples ?? false,
   });
