@@ -8,11 +8,12 @@
  * reported with its seconds and peak memory in messy-rooms-cost.md.
  * Usage: npx tsx bench/paper-tables.ts [--quick | --smoke] [--work DIR] [--only ENV/N,...]   (results in
  * bench/results/, full mode's as scaling-full.md and baselines-full.md; --only runs just those scenes' tables 2 and 4
- * and nothing else, and its tables hold just those scenes: list every scene done so far (cached steps only check
- * their markers), so the full table can be built across sessions;
+ * and nothing else; every finished scene's scores and costs are kept in bench/results/scenes[-full]/ENV-nN.json, and
+ * the tables hold every scene found there, so the full table is built across sessions one scene at a time;
  * --smoke checks the machinery on tiny scenes and writes its tables under the work folder)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { TRACK_MODES } from '../src/eval/baselines/run-baseline.ts';
@@ -103,9 +104,14 @@ const log = (line: string) =>
 
 const date = new Date().toISOString().slice(0, 10);
 const machine = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`;
+/** The commit the benchmark ran at, so rows measured in different sessions say which code made them. */
+const commit = (() => {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown commit';
+})();
 const protocol = (spec: string) =>
   [
-    `Measured ${date} (${quick ? '`--quick`' : 'full'} mode) on ${machine}.`,
+    measuredOn(),
     `${spec} Simulated 2D segmenter at ${noise} noise;`,
     quick
       ? `${run.iters} iterations at ${run.trainSize}² (instance stage from iteration ${Math.floor(0.55 * run.iters)},`
@@ -122,6 +128,10 @@ function sceneSpec(objects: number, env: SceneSpec['env']): SceneSpec {
 
 /** One scene's costs: generation, the shared run, and every branch and segmentation, with peak memory. */
 interface SceneCost {
+  /** When and on what the scene's steps ran (scenes of one table may come from different sessions). */
+  measured: string;
+  machine: string;
+  commit: string;
   views: number;
   trainViews: number;
   run: RunSpec;
@@ -131,6 +141,38 @@ interface SceneCost {
   psnr: number | null;
 }
 const costs: Record<string, SceneCost> = {};
+
+/** A finished scene as kept on disk: its rows of tables 2 and 4 and its cost. */
+interface SceneRecord {
+  table2: Record<string, Score>;
+  table4: Record<string, Score>;
+  cost: SceneCost;
+}
+const recordDir = join(results, `scenes${suffix}`);
+const recordPath = (spec: SceneSpec) => join(recordDir, `${sceneName(spec)}.json`);
+
+/** Reads the kept record of every scene of this mode that has one, keyed ENV/N. */
+function loadRecords(): Record<string, SceneRecord> {
+  const records: Record<string, SceneRecord> = {};
+  for (const env of sizes.envs)
+    for (const n of sizes.objects) {
+      const path = recordPath(sceneSpec(n, env));
+      if (!existsSync(path)) continue;
+      const r = JSON.parse(readFileSync(path, 'utf8')) as Partial<SceneRecord>;
+      if (!r.table2 || !r.table4 || !r.cost)
+        throw new Error(`${path}: not a scene record (needs table2, table4, cost)`);
+      records[`${env}/${n}`] = r as SceneRecord;
+    }
+  return records;
+}
+
+/** "Measured DATE on MACHINE" when every scene shares them, else a pointer to the per-scene cost table. */
+function measuredOn(): string {
+  const seen = [...new Set(Object.values(costs).map((c) => `${c.measured} on ${c.machine}`))];
+  return seen.length === 1
+    ? `Measured ${seen[0]} (${quick ? '`--quick`' : 'full'} mode).`
+    : `Measured in ${quick ? '`--quick`' : 'full'} mode over several sessions (date and machine of each scene in messy-rooms-cost.md).`;
+}
 
 function sceneDirOf(spec: SceneSpec): string {
   const { result, peakRssMiB } = isolated<string>('scene', { root: join(work, 'scenes'), spec });
@@ -143,6 +185,9 @@ function costOf(spec: SceneSpec, sceneDir: string): SceneCost {
   const key = sceneName(spec);
   const { views, train } = viewCounts(spec);
   costs[key] ??= {
+    measured: date,
+    machine,
+    commit,
     views,
     trainViews: train,
     run: runFor(spec),
@@ -214,7 +259,7 @@ function writeCosts(): void {
           .map((k) => `${k} ${c.base[k]!.toFixed(0)}`),
       )
       .join(', ');
-    return `| ${name} | ${c.views} (${c.trainViews}) | ${its} | ${perView} | ${fmt(c.psnr)} | ${c.sceneSeconds === null ? '—' : c.sceneSeconds.toFixed(0)} | ${stages} | ${seconds(/instance stage$/)} | ${seconds(/segment \(hdbscan\)$/)} | ${(peak / 1024).toFixed(2)} |`;
+    return `| ${name} | ${c.measured}, ${c.commit}, ${c.machine} | ${c.views} (${c.trainViews}) | ${its} | ${perView} | ${fmt(c.psnr)} | ${c.sceneSeconds === null ? '—' : c.sceneSeconds.toFixed(0)} | ${stages} | ${seconds(/instance stage$/)} | ${seconds(/segment \(hdbscan\)$/)} | ${(peak / 1024).toFixed(2)} |`;
   });
   const steps = Object.entries(costs).flatMap(([name, c]) =>
     c.steps.map(
@@ -226,12 +271,12 @@ function writeCosts(): void {
     [
       '# What each scene of the benchmark cost',
       '',
-      `Measured ${date} (${quick ? '`--quick`' : 'full'} mode) on ${machine}; every step in its own process.`,
+      `${quick ? '`--quick`' : 'Full'} mode; every step in its own process, each scene on the date and machine its row names.`,
       'Iterations: geometry / semantic / instance stage. Instance seconds and segmentation seconds are per method,',
       "in the order the tables list them. Peak RSS: the largest of the scene's steps (each step's below).",
       '',
-      '| scene | views (train) | iterations | instance steps per training view | PSNR | scene s | geometry + semantic s | instance s | segment s | peak RSS GiB |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+      '| scene | measured | views (train) | iterations | instance steps per training view | PSNR | scene s | geometry + semantic s | instance s | segment s | peak RSS GiB |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       '| scene | step | seconds | peak RSS GiB |',
@@ -259,12 +304,19 @@ const methods: { label: string; name: string; instance: (n: number) => Partial<T
 // Table 2 and table 4: every scene, three instance losses, four baselines.
 const table2: Record<string, Record<string, Score>> = {};
 const table4: Record<string, Record<string, Score>> = {};
+for (const [key, r] of Object.entries(loadRecords())) {
+  table2[key] = r.table2;
+  table4[key] = r.table4;
+  const [env, n] = key.split('/') as [SceneSpec['env'], string];
+  costs[sceneName(sceneSpec(Number(n), env))] = r.cost;
+}
 for (const env of sizes.envs) {
   for (const n of sizes.objects) {
     const spec = sceneSpec(n, env);
     const key = `${env}/${n}`;
     if (sizes.skip.includes(key) || (only.length > 0 && !only.includes(key))) continue;
     log(`scene ${key}`);
+    delete costs[sceneName(spec)];
     table2[key] = {};
     for (const m of methods) table2[key]![m.name] = await variant(spec, m.name, m.instance(n));
     const sceneDir = sceneDirOf(spec);
@@ -278,6 +330,9 @@ for (const env of sizes.envs) {
         peakRssMiB: b.peakRssMiB,
       });
     }
+    const record: SceneRecord = { table2: table2[key]!, table4: table4[key]!, cost: costs[sceneName(spec)]! };
+    mkdirSync(recordDir, { recursive: true });
+    writeFileSync(recordPath(spec), `${JSON.stringify(record, null, 1)}\n`);
     writeCosts();
   }
 }
