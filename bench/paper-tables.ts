@@ -240,7 +240,10 @@ async function variant(
 
 /** Writes messy-rooms-cost.md: per scene its views, iterations per stage, PSNR, seconds and peak memory. */
 function writeCosts(): void {
-  const rows = Object.entries(costs).map(([name, c]) => {
+  const order = sizes.envs.flatMap((env) => sizes.objects.map((n) => sceneName(sceneSpec(n, env))));
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  const scenes = Object.entries(costs).sort(([a], [b]) => rank(a) - rank(b));
+  const rows = scenes.map(([name, c]) => {
     const semantic = Math.floor(0.4 * c.run.iters);
     const instance = Math.floor(0.55 * c.run.iters);
     const its = `${semantic} / ${instance - semantic} / ${c.run.iters - instance}`;
@@ -261,7 +264,7 @@ function writeCosts(): void {
       .join(', ');
     return `| ${name} | ${c.measured}, ${c.commit}, ${c.machine} | ${c.views} (${c.trainViews}) | ${its} | ${perView} | ${fmt(c.psnr)} | ${c.sceneSeconds === null ? '—' : c.sceneSeconds.toFixed(0)} | ${stages} | ${seconds(/instance stage$/)} | ${seconds(/segment \(hdbscan\)$/)} | ${(peak / 1024).toFixed(2)} |`;
   });
-  const steps = Object.entries(costs).flatMap(([name, c]) =>
+  const steps = scenes.flatMap(([name, c]) =>
     c.steps.map(
       (s) => `| ${name} | ${s.name} | ${s.seconds.toFixed(0)} | ${(s.peakRssMiB / 1024).toFixed(2)} |`,
     ),
