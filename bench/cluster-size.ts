@@ -4,7 +4,8 @@
  * the same per-frame PQ against ground truth on the same views, and by PQ^scene on the test views, with the
  * sampled pixel count of the 2D segments beside it. Shares its cached scenes and runs with paper-tables --quick.
  * Usage: npx tsx bench/cluster-size.ts [--objects 25,50,100] [--env old_room] [--views 80] [--size 128]
- *   [--iters 1500] [--work runs/bench]   (writes bench/results/cluster-size.md)
+ *   [--iters 1500] [--work runs/bench] [--out bench/results/cluster-size.md]
+ *   (the full-mode runs of paper-tables: --views 0 --size 192 --iters 8600 at M = 1200)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,7 @@ const views = Number(arg('--views', '80'));
 const size = Number(arg('--size', '128'));
 const iters = Number(arg('--iters', '1500'));
 const work = arg('--work', 'runs/bench');
+const outPath = arg('--out', 'bench/results/cluster-size.md');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Sizes scored beyond the automatic candidates. */
@@ -162,7 +164,7 @@ async function study(n: number): Promise<{ rows: Row[]; segments: number[]; gtOb
 const out: string[] = [
   '# Choosing the minimum cluster size (HDBSCAN)',
   '',
-  `Measured ${new Date().toISOString().slice(0, 10)}: ${env}, ${views} views of ${size}², medium-noise simulated segmenter, slow-fast run of ${iters} iterations, seed 0; the default sample (3·10⁵ pixels, three quarters on the segmenter's things). Per-frame PQ (all things merged) on the automatic selection's training views, against the segmenter ("vs segmenter", what the selection maximises) and against ground truth; PQ^scene on the test views. ★ = the automatic choice.`,
+  `Measured ${new Date().toISOString().slice(0, 10)}: ${env}, ${views === 0 ? 'the paper’s M views' : `${views} views`} of ${size}², medium-noise simulated segmenter, slow-fast run of ${iters} iterations, seed 0; the default sample (3·10⁵ pixels, three quarters on the segmenter's things). Per-frame PQ (all things merged) on the automatic selection's training views, against the segmenter ("vs segmenter", what the selection maximises) and against ground truth; PQ^scene on the test views. ★ = the automatic choice.`,
   '',
 ];
 for (const n of objects) {
@@ -181,5 +183,5 @@ for (const n of objects) {
     ),
     '',
   );
-  writeFileSync('bench/results/cluster-size.md', `${out.join('\n')}\n`);
+  writeFileSync(outPath, `${out.join('\n')}\n`);
 }
