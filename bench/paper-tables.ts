@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../src/data/png.ts';
 import { TRACK_MODES } from '../src/eval/baselines/run-baseline.ts';
 import { writePlotPng } from '../src/export/line-plot.ts';
 import type { TrainConfig } from '../src/model/config.ts';
@@ -126,6 +127,11 @@ function sceneSpec(objects: number, env: SceneSpec['env']): SceneSpec {
   return { objects, env, views: sizes.views, size: sizes.size, noise, seed: 0 };
 }
 
+/** Every scene of this mode in table order, keyed ENV/N. */
+const modeScenes = sizes.envs.flatMap((env) =>
+  sizes.objects.map((n) => ({ key: `${env}/${n}`, n, spec: sceneSpec(n, env) })),
+);
+
 /** One scene's costs: generation, the shared run, and every branch and segmentation, with peak memory. */
 interface SceneCost {
   /** When and on what the scene's steps ran (scenes of one table may come from different sessions). */
@@ -151,19 +157,14 @@ interface SceneRecord {
 const recordDir = join(results, `scenes${suffix}`);
 const recordPath = (spec: SceneSpec) => join(recordDir, `${sceneName(spec)}.json`);
 
-/** Reads the kept record of every scene of this mode that has one, keyed ENV/N. */
-function loadRecords(): Record<string, SceneRecord> {
-  const records: Record<string, SceneRecord> = {};
-  for (const env of sizes.envs)
-    for (const n of sizes.objects) {
-      const path = recordPath(sceneSpec(n, env));
-      if (!existsSync(path)) continue;
-      const r = JSON.parse(readFileSync(path, 'utf8')) as Partial<SceneRecord>;
-      if (!r.table2 || !r.table4 || !r.cost)
-        throw new Error(`${path}: not a scene record (needs table2, table4, cost)`);
-      records[`${env}/${n}`] = r as SceneRecord;
-    }
-  return records;
+/** The kept record of a scene, or null when it has none. */
+function loadRecord(spec: SceneSpec): SceneRecord | null {
+  const path = recordPath(spec);
+  if (!existsSync(path)) return null;
+  const r = JSON.parse(readFileSync(path, 'utf8')) as Partial<SceneRecord>;
+  if (!r.table2 || !r.table4 || !r.cost)
+    throw new Error(`${path}: not a scene record (needs table2, table4, cost)`);
+  return r as SceneRecord;
 }
 
 /** "Measured DATE on MACHINE" when every scene shares them, else a pointer to the per-scene cost table. */
@@ -240,7 +241,7 @@ async function variant(
 
 /** Writes messy-rooms-cost.md: per scene its views, iterations per stage, PSNR, seconds and peak memory. */
 function writeCosts(): void {
-  const order = sizes.envs.flatMap((env) => sizes.objects.map((n) => sceneName(sceneSpec(n, env))));
+  const order = modeScenes.map((m) => sceneName(m.spec));
   const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
   const scenes = Object.entries(costs).sort(([a], [b]) => rank(a) - rank(b));
   const rows = scenes.map(([name, c]) => {
@@ -307,39 +308,36 @@ const methods: { label: string; name: string; instance: (n: number) => Partial<T
 // Table 2 and table 4: every scene, three instance losses, four baselines.
 const table2: Record<string, Record<string, Score>> = {};
 const table4: Record<string, Record<string, Score>> = {};
-for (const [key, r] of Object.entries(loadRecords())) {
+for (const { key, spec } of modeScenes) {
+  const r = loadRecord(spec);
+  if (!r) continue;
   table2[key] = r.table2;
   table4[key] = r.table4;
-  const [env, n] = key.split('/') as [SceneSpec['env'], string];
-  costs[sceneName(sceneSpec(Number(n), env))] = r.cost;
+  costs[sceneName(spec)] = r.cost;
 }
-for (const env of sizes.envs) {
-  for (const n of sizes.objects) {
-    const spec = sceneSpec(n, env);
-    const key = `${env}/${n}`;
-    if (sizes.skip.includes(key) || (only.length > 0 && !only.includes(key))) continue;
-    log(`scene ${key}`);
-    delete costs[sceneName(spec)];
-    table2[key] = {};
-    for (const m of methods) table2[key]![m.name] = await variant(spec, m.name, m.instance(n));
-    const sceneDir = sceneDirOf(spec);
-    table4[key] = {};
-    for (const track of TRACK_MODES) {
-      const b = isolated<Score>('baseline', { sceneDir, track });
-      table4[key]![track] = b.result;
-      costOf(spec, sceneDir).steps.push({
-        name: `baseline ${track}`,
-        seconds: b.result.segmentSeconds ?? b.result.seconds,
-        peakRssMiB: b.peakRssMiB,
-      });
-    }
-    const record: SceneRecord = { table2: table2[key]!, table4: table4[key]!, cost: costs[sceneName(spec)]! };
-    mkdirSync(recordDir, { recursive: true });
-    writeFileSync(recordPath(spec), `${JSON.stringify(record, null, 1)}\n`);
-    writeCosts();
+for (const { key, n, spec } of modeScenes) {
+  if (sizes.skip.includes(key) || (only.length > 0 && !only.includes(key))) continue;
+  log(`scene ${key}`);
+  delete costs[sceneName(spec)];
+  table2[key] = {};
+  for (const m of methods) table2[key]![m.name] = await variant(spec, m.name, m.instance(n));
+  const sceneDir = sceneDirOf(spec);
+  table4[key] = {};
+  for (const track of TRACK_MODES) {
+    const b = isolated<Score>('baseline', { sceneDir, track });
+    table4[key]![track] = b.result;
+    costOf(spec, sceneDir).steps.push({
+      name: `baseline ${track}`,
+      seconds: b.result.segmentSeconds ?? b.result.seconds,
+      peakRssMiB: b.peakRssMiB,
+    });
   }
+  const record: SceneRecord = { table2: table2[key]!, table4: table4[key]!, cost: costs[sceneName(spec)]! };
+  mkdirSync(recordDir, { recursive: true });
+  writeFileAtomic(recordPath(spec), `${JSON.stringify(record, null, 1)}\n`);
+  writeCosts();
 }
-const cols = sizes.envs.flatMap((env) => sizes.objects.map((n) => `${env}/${n}`)).filter((c) => table2[c]);
+const cols = modeScenes.map((m) => m.key).filter((c) => table2[c]);
 const header = (first: string) => [
   `| ${first} | ${cols.map((c) => c.replace('/', ', N = ')).join(' | ')} |`,
   `|---|${cols.map(() => '---').join('|')}|`,
