@@ -45,7 +45,38 @@ export interface Score {
  */
 const NEUTRAL_DEFAULTS: Record<string, unknown> = { occupancyVisibility: false };
 
-function sameMarker(path: string, value: unknown): boolean {
+/** Config keys only the instance stage reads: the shared base run stops before it, so they do not make it differ. */
+const INSTANCE_ONLY = [
+  'instanceLoss',
+  'instanceTemperature',
+  'instanceLogitScale',
+  'embedDim',
+  'slots',
+  'instanceHidden',
+  'instanceBatch',
+  'instanceMinPerSegment',
+  'instanceGrid',
+  'emaMomentum',
+] as const;
+
+/** What a step's marker keeps of a config: only the keys that step reads (a branch's loss uses slots or embedDim). */
+export function markerConfig(
+  config: Record<string, unknown>,
+  step: 'base' | 'branch',
+): Record<string, unknown> {
+  const c: Record<string, unknown> = { ...config };
+  if (step === 'base') {
+    for (const key of INSTANCE_ONLY) delete c[key];
+    for (const nested of ['lr', 'labelFrequencies']) {
+      const { instance: _unused, ...rest } = (c[nested] ?? {}) as Record<string, unknown>;
+      if (nested in c) c[nested] = rest;
+    }
+  } else delete c[c.instanceLoss === 'linear-assignment' ? 'embedDim' : 'slots'];
+  return c;
+}
+
+/** Whether the marker at `path` holds `value`, comparing only the keys its step reads. */
+function sameMarker(path: string, value: unknown, step?: 'base' | 'branch'): boolean {
   if (!existsSync(path)) return false;
   const text = readFileSync(path, 'utf8');
   if (text === `${JSON.stringify(value)}\n`) return true;
@@ -55,7 +86,10 @@ function sameMarker(path: string, value: unknown): boolean {
   const config = { ...now.config };
   for (const [key, neutral] of Object.entries(NEUTRAL_DEFAULTS))
     if (!(key in old.config) && config[key] === neutral) delete config[key];
-  return text === `${JSON.stringify({ ...now, config })}\n`;
+  const kept = (c: Record<string, unknown>) => (step ? markerConfig(c, step) : c);
+  return (
+    JSON.stringify({ ...old, config: kept(old.config) }) === JSON.stringify({ ...now, config: kept(config) })
+  );
 }
 
 /** Refuses to mark a training step done when it stopped early (a signal writes a checkpoint and returns). */
@@ -151,7 +185,7 @@ export async function ensureBase(sceneDir: string, runRoot: string, run: RunSpec
   const marker = join(dir, 'bench-base.json');
   const config = branchConfig(run, {});
   const value = { sceneDir, config };
-  if (sameMarker(marker, value) && existsSync(checkpointPath(dir))) return dir;
+  if (sameMarker(marker, value, 'base') && existsSync(checkpointPath(dir))) return dir;
   rmSync(dir, { recursive: true, force: true });
   const t0 = performance.now();
   log(`  geometry + semantic: ${stageStarts(config).instance} iterations`);
@@ -186,7 +220,7 @@ export async function ensureBranch(
   const marker = join(dir, 'bench-branch.json');
   const config = branchConfig(run, branch.instance);
   const value = { sceneDir, config };
-  if (sameMarker(marker, value)) return { dir, seconds: instanceSeconds(dir) };
+  if (sameMarker(marker, value, 'branch')) return { dir, seconds: instanceSeconds(dir) };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const trained = await train({ sceneDir, runDir: dir, config, branchFrom: base });

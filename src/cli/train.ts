@@ -105,7 +105,7 @@ export function registerTrain(program: Command): void {
     .option('--print-config', 'print the full default config as JSON (every key --config accepts) and exit')
     .option('--iters <n>', 'total iterations over all stages (default: 6000)')
     .option('--instance-loss <name>', `instance loss: ${INSTANCE_LOSSES.join(', ')} (default: slow-fast)`)
-    .option('--embed-dim <d>', 'instance embedding size, 1–32 (default: 3)')
+    .option('--embed-dim <d>', 'instance embedding size, 1–32 (default: 8)')
     .option('--slots <k>', 'output slots of the linear-assignment loss, ≥ 2 (default: 25)')
     .option('--batch <n>', 'rays per geometry/semantic step (default: 2048)')
     .option(
