@@ -169,12 +169,21 @@ export interface RunSpec {
   iters: number;
   trainSize: number;
   seed: number;
+  /** Further settings of the shared run and every branch (e.g. a finer density grid); none in the paper tables. */
+  shared?: Partial<TrainConfig>;
 }
 
 /** The config of one branch: the shared settings plus instance-loss choices. */
 export function branchConfig(run: RunSpec, instance: Partial<TrainConfig>): TrainConfig {
   return parseTrainConfig(
-    { iters: run.iters, trainSize: run.trainSize, seed: run.seed, checkpointEvery: run.iters, ...instance },
+    {
+      iters: run.iters,
+      trainSize: run.trainSize,
+      seed: run.seed,
+      checkpointEvery: run.iters,
+      ...run.shared,
+      ...instance,
+    },
     'bench',
   );
 }
