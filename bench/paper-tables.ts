@@ -12,16 +12,17 @@
  * the tables hold every scene found there, so the full table is built across sessions one scene at a time;
  * --smoke checks the machinery on tiny scenes and writes its tables under the work folder)
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/data/png.ts';
 import { TRACK_MODES } from '../src/eval/baselines/run-baseline.ts';
 import { writePlotPng } from '../src/export/line-plot.ts';
 import { parseTrainConfig, type TrainConfig } from '../src/model/config.ts';
-import { defaultViewCount } from '../src/synth/layout.ts';
 import {
+  benchCommit,
+  benchMachine,
+  fullModeIters,
+  INSTANCE_DRAWS,
   linearAssignmentSlots,
   type RunSpec,
   runTimings,
@@ -29,6 +30,7 @@ import {
   type Score,
   sceneName,
   sceneSeconds,
+  viewCounts,
 } from './lib/experiment.ts';
 import { isolated } from './lib/isolated.ts';
 
@@ -76,27 +78,15 @@ const sizes = smoke
         iters: 6000,
         skip: [] as string[],
       };
-/** Full mode: instance steps per training view at least (each step trains on pixels of one view). */
-const INSTANCE_DRAWS = 4;
 const only = arg('--only', '').split(',').filter(Boolean);
 /** Full-mode tables go to their own files (scaling-full.md, …) beside the --quick ones the README quotes. */
 const suffix = quick ? '' : '-full';
 const noise = 'medium' as const;
-/** The share of the iterations the instance stage gets (it runs from stages.instance to the end). */
-const instanceShare = 1 - 0.55;
-
-/** Views of a scene spec (the paper's count when 0) and how many of them train (every 5th is a test view). */
-function viewCounts(spec: SceneSpec): { views: number; train: number } {
-  const views = spec.views > 0 ? spec.views : defaultViewCount(spec.objects);
-  return { views, train: views - Math.floor(views / 5) };
-}
 
 /** The run settings of a scene: quick mode's fixed length, or long enough for INSTANCE_DRAWS steps per view. */
 function runFor(spec: SceneSpec): RunSpec {
   if (quick) return { iters: sizes.iters, trainSize: sizes.size, seed: 0 };
-  const { train } = viewCounts(spec);
-  const iters = Math.max(sizes.iters, Math.ceil((INSTANCE_DRAWS * train) / instanceShare / 100) * 100);
-  return { iters, trainSize: sizes.size, seed: 0 };
+  return { iters: fullModeIters(viewCounts(spec).train, sizes.iters), trainSize: sizes.size, seed: 0 };
 }
 const run = runFor(sceneSpec(sizes.objects[0]!, sizes.envs[0]));
 const t0 = performance.now();
@@ -104,12 +94,8 @@ const log = (line: string) =>
   process.stdout.write(`[${((performance.now() - t0) / 60000).toFixed(1).padStart(5)} min] ${line}\n`);
 
 const date = new Date().toISOString().slice(0, 10);
-const machine = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`;
-/** The commit the benchmark ran at, so rows measured in different sessions say which code made them. */
-const commit = (() => {
-  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : 'unknown commit';
-})();
+const machine = benchMachine();
+const commit = benchCommit();
 const protocol = (spec: string) =>
   [
     measuredOn(),

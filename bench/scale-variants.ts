@@ -7,9 +7,7 @@
  * Usage: npx tsx bench/scale-variants.ts [--env old_room|large_corridor] [--objects N] [--grid CELLS]
  *   [--losses slow-fast,vanilla,...] [--seeds 0,1,...] [--steps-x K] [--views M] [--size PX] [--work DIR]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
   INSTANCE_LOSSES,
@@ -17,9 +15,19 @@ import {
   parseTrainConfig,
   type TrainConfig,
 } from '../src/model/config.ts';
-import { defaultViewCount } from '../src/synth/layout.ts';
-import type { RunSpec, SceneSpec, Score } from './lib/experiment.ts';
-import { linearAssignmentSlots, sceneName } from './lib/experiment.ts';
+import { stageStarts } from '../src/train/trainer.ts';
+import {
+  benchCommit,
+  benchMachine,
+  branchConfig,
+  fullModeIters,
+  linearAssignmentSlots,
+  type RunSpec,
+  type SceneSpec,
+  type Score,
+  sceneName,
+  viewCounts,
+} from './lib/experiment.ts';
 import { isolated } from './lib/isolated.ts';
 
 const HELP = `bench/scale-variants.ts: one full-mode scene, lifted with variants of the shared run and instance stage.
@@ -74,25 +82,21 @@ const spec: SceneSpec = {
   noise: 'medium',
   seed: 0,
 };
-const views = spec.views > 0 ? spec.views : defaultViewCount(objects);
-const trainViews = views - Math.floor(views / 5);
-/** Instance steps per training view and the instance stage's share, as bench/paper-tables.ts's full mode. */
-const INSTANCE_DRAWS = 4;
-const full = argv.includes('--iters')
-  ? int('--iters', 0, 100)
-  : Math.max(6000, Math.ceil((INSTANCE_DRAWS * trainViews) / (1 - 0.55) / 100) * 100);
+const { views, train: trainViews } = viewCounts(spec);
+const full = argv.includes('--iters') ? int('--iters', 0, 100) : fullModeIters(trainViews, 6000);
 const run: RunSpec = {
   iters: full,
   trainSize: spec.size,
   seed: 0,
   ...(grid !== defaults.grid.end ? { shared: { grid: { ...defaults.grid, end: grid } } } : {}),
 };
+/** Where the shared run's semantic and instance stages start (the instance stage of a 1× branch runs to `full`). */
+const starts = stageStarts(branchConfig(run, {}));
 
 /** Iterations and stage fractions of a branch whose instance stage is `stepsX` times the full mode's. */
 function longer(): Partial<TrainConfig> {
   if (stepsX === 1) return {};
-  const semantic = Math.floor(0.4 * full);
-  const instance = Math.floor(0.55 * full);
+  const { semantic, instance } = starts;
   const iters = instance + stepsX * (full - instance);
   // Half an iteration past each start, so the fraction's floor lands on the same iteration as the shared run's.
   return {
@@ -105,9 +109,8 @@ function longer(): Partial<TrainConfig> {
 const t0 = performance.now();
 const log = (line: string) =>
   process.stdout.write(`[${((performance.now() - t0) / 60000).toFixed(1).padStart(5)} min] ${line}\n`);
-const commit =
-  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
-const machine = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`;
+const commit = benchCommit();
+const machine = benchMachine();
 const results = arg('--results', 'bench/results');
 const recordDir = join(results, 'scale-variants');
 mkdirSync(recordDir, { recursive: true });
@@ -116,7 +119,7 @@ const scene = isolated<string>('scene', { root: join(work, 'scenes'), spec });
 const sceneDir = scene.result;
 const runRoot = join(work, 'variants', `${sceneName(spec)}-i${run.iters}-t${run.trainSize}-g${grid}`);
 log(
-  `${sceneName(spec)}: ${views} views (${trainViews} training), grid ${grid}, shared run to iteration ${Math.floor(0.55 * full)}`,
+  `${sceneName(spec)}: ${views} views (${trainViews} training), grid ${grid}, shared run to iteration ${starts.instance}`,
 );
 const base = isolated<string>('base', { sceneDir, runRoot, run });
 for (const seed of seeds) {
@@ -149,7 +152,7 @@ for (const seed of seeds) {
       loss,
       seed,
       stepsX,
-      instanceStepsPerView: ((stepsX * (full - Math.floor(0.55 * full))) / trainViews).toFixed(1),
+      instanceStepsPerView: ((stepsX * (full - starts.instance)) / trainViews).toFixed(1),
       score: s,
       peakRssMiB: Math.max(base.peakRssMiB, branch.peakRssMiB, seg.peakRssMiB),
       measured: new Date().toISOString().slice(0, 10),

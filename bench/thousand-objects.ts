@@ -6,19 +6,22 @@
  * Usage: npx tsx bench/thousand-objects.ts [--work DIR] [--objects N] [--env old_room|large_corridor]
  * (results in bench/results/thousand-objects.md)
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseTrainConfig } from '../src/model/config.ts';
-import { defaultViewCount } from '../src/synth/layout.ts';
+import { stageStarts } from '../src/train/trainer.ts';
 import {
+  benchCommit,
+  benchMachine,
+  branchConfig,
+  fullModeIters,
   type RunSpec,
   runTimings,
   type SceneSpec,
   type Score,
   sceneName,
   sceneSeconds,
+  viewCounts,
 } from './lib/experiment.ts';
 import { isolated } from './lib/isolated.ts';
 
@@ -34,15 +37,10 @@ if (!Number.isInteger(objects) || objects < 1)
 if (env !== 'old_room' && env !== 'large_corridor')
   throw new Error(`--env: expected old_room or large_corridor, got ${env}`);
 
-/** Instance steps per training view, and the instance stage's share of the run (as bench/paper-tables.ts). */
-const INSTANCE_DRAWS = 4;
-const instanceShare = 1 - 0.55;
-
 const spec: SceneSpec = { objects, env, views: 0, size: 192, noise: 'medium', seed: 0 };
-const views = defaultViewCount(objects);
-const trainViews = views - Math.floor(views / 5);
+const { views, train: trainViews } = viewCounts(spec);
 const run: RunSpec = {
-  iters: Math.max(6000, Math.ceil((INSTANCE_DRAWS * trainViews) / instanceShare / 100) * 100),
+  iters: fullModeIters(trainViews, 6000),
   trainSize: spec.size,
   seed: 0,
 };
@@ -93,13 +91,11 @@ const raw = isolated<Score>('baseline', { sceneDir, track: 'none' });
 steps.push({ name: '2D segmenter baseline', seconds: raw.result.seconds, peakRssMiB: raw.peakRssMiB });
 
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(1));
-const commit =
-  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
-const machine = `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`;
+const commit = benchCommit();
+const machine = benchMachine();
 const peak = Math.max(...steps.map((s) => s.peakRssMiB));
 const lift = steps.slice(1, 4).reduce((a, s) => a + s.seconds, 0);
-const semantic = Math.floor(0.4 * run.iters);
-const instance = Math.floor(0.55 * run.iters);
+const { semantic, instance } = stageStarts(branchConfig(run, {}));
 const text = [
   `# ${objects} objects: one lift`,
   '',

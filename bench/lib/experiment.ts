@@ -3,7 +3,9 @@
  * semantic run per scene, and instance-stage branches of it. Every step leaves a marker with its parameters, so
  * an interrupted benchmark picks up where it stopped and a changed parameter redoes only what depends on it.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterParams } from '../../src/cluster/types.ts';
 import { runBaseline, type TrackMode } from '../../src/eval/baselines/run-baseline.ts';
@@ -11,6 +13,7 @@ import { evaluatePrediction, type Metrics } from '../../src/eval/evaluate.ts';
 import { segmentRun } from '../../src/infer/segment.ts';
 import { parseTrainConfig, type TrainConfig } from '../../src/model/config.ts';
 import { generateScene } from '../../src/synth/generate.ts';
+import { defaultViewCount } from '../../src/synth/layout.ts';
 import type { NoiseName } from '../../src/synth/mask-levels.ts';
 import { simulateSegmenter } from '../../src/synth/segmenter2d.ts';
 import { checkpointPath, stageStarts, train } from '../../src/train/trainer.ts';
@@ -100,6 +103,33 @@ function checkFinished(dir: string, reached: number, target: number): void {
 
 function writeMarker(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value)}\n`);
+}
+
+/** Views of a scene spec (the paper's count when 0) and how many of them train (every 5th is a test view). */
+export function viewCounts(spec: SceneSpec): { views: number; train: number } {
+  const views = spec.views > 0 ? spec.views : defaultViewCount(spec.objects);
+  return { views, train: views - Math.floor(views / 5) };
+}
+
+/** Full mode: instance steps per training view at least (each step trains on pixels of one view). */
+export const INSTANCE_DRAWS = 4;
+
+/** Full mode's iterations: at least `min`, more where needed for INSTANCE_DRAWS instance steps per training view. */
+export function fullModeIters(trainViews: number, min: number): number {
+  // The instance stage runs from the default stages.instance (0.55) to the end.
+  const instanceShare = 1 - 0.55;
+  return Math.max(min, Math.ceil((INSTANCE_DRAWS * trainViews) / instanceShare / 100) * 100);
+}
+
+/** The machine a benchmark runs on, for its tables: Node version, core count and CPU model. */
+export function benchMachine(): string {
+  return `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`;
+}
+
+/** The commit the benchmark ran at, so rows measured in different sessions say which code made them. */
+export function benchCommit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown commit';
 }
 
 /** Short folder name of a scene spec. */
